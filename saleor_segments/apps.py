@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SegmentsConfig(AppConfig):
+    name = "saleor_segments"
+    label = "saleor_segments"
+    verbose_name = "Customer segments"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import conditions  # noqa: F401  (registers the built-in condition kinds)

@@ -1,0 +1,78 @@
+"""Customer address: sub-conditions that one address of the customer must meet together."""
+
+from dataclasses import dataclass
+
+from .ast import Group
+from .base import Condition, Event, FieldCondition, Scope
+from .operators import Comparison
+from .registry import register
+from .values import COUNTRY, STRING
+
+ADDRESS_FIELDS = {
+    "first_name": STRING, "last_name": STRING, "company_name": STRING,
+    "street_address_1": STRING, "street_address_2": STRING, "city": STRING,
+    "city_area": STRING, "postal_code": STRING, "country": COUNTRY, "country_area": STRING,
+    "phone": STRING,
+}
+WHICH = ("any", "default_billing", "default_shipping")
+
+
+@register
+@dataclass(frozen=True)
+class AddressField(FieldCondition):
+    kind = "address.field"
+    label = "Address field"
+    group = "address"
+    scope = Scope.ADDRESS
+    registered_only = False  # only reachable through registered-only containers
+    fields = ADDRESS_FIELDS
+    field: str
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        return self.cmp.sql(f"{alias}.{self.field}")
+
+    def evaluate(self, e, row):
+        return self.cmp.matches(row[self.field], e.now)
+
+
+@register
+@dataclass(frozen=True)
+class CustomerAddress(Condition):
+    """Any address of the address book, or only the default billing/shipping address."""
+
+    kind = "address"
+    label = "Customer address"
+    group = "address"
+    events = frozenset({Event.ADDRESS, Event.CUSTOMER})
+    children_scope = Scope.ADDRESS
+    address: str
+    match: Group
+
+    @classmethod
+    def parse(cls, r):
+        which = r.get("address", WHICH, default="any")
+        match = r.parse_group()
+        return cls(which, match) if which and match else None
+
+    def params_json(self):
+        return {"address": self.address}
+
+    def to_sql(self, c, alias):
+        a = c.alias("a")
+        inner, params = c.group(self.match, a)
+        if self.address == "any":
+            return (f"EXISTS (SELECT 1 FROM account_user_addresses {a}ua JOIN account_address {a} "
+                    f"ON {a}.id = {a}ua.address_id WHERE {a}ua.user_id = {alias}.id "
+                    f"AND {inner})"), params
+        return (f"EXISTS (SELECT 1 FROM account_address {a} WHERE "
+                f"{a}.id = {alias}.{self.address}_address_id AND {inner})"), params
+
+    def evaluate(self, e, row):
+        if self.address == "any":
+            ids = [link["address_id"] for link in
+                   e.snap.by("account_user_addresses", "user_id").get(row["id"], [])]
+        else:
+            ids = [row[f"{self.address}_address_id"]]
+        addresses = [e.snap.one("account_address", "id", pk) for pk in ids if pk]
+        return any(e.group(self.match, a) for a in addresses if a)

@@ -1,0 +1,212 @@
+"""Conditions on the customer's account: fields, attributes, metadata, gift card balance."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .base import Condition, Event, FieldCondition, Reader, cmp_json
+from .operators import NOW, Comparison, sql_any
+from .registry import register
+from .values import BOOLEAN, DATE, DECLARABLE_TYPES, INTEGER, NUMBER, STRING, IdType
+
+TIMESTAMP_FIELDS = {"date_joined", "last_login"}
+
+
+@register
+@dataclass(frozen=True)
+class CustomerField(FieldCondition):
+    kind = "customer.field"
+    label = "Customer"
+    group = "customer"
+    events = frozenset({Event.CUSTOMER})
+    fields = {
+        "email": STRING, "first_name": STRING, "last_name": STRING, "is_active": BOOLEAN,
+        "is_confirmed": BOOLEAN, "date_joined": DATE, "last_login": DATE,
+        "language_code": STRING, "customer_type": IdType("CustomerType"),
+        "number_of_orders": INTEGER,
+    }
+    field: str
+    cmp: Comparison
+
+    @property
+    def column(self):
+        return "customer_type_id" if self.field == "customer_type" else self.field
+
+    def event_set(self):
+        extra = {Event.ORDER} if self.field == "number_of_orders" else set()
+        return super().event_set() | extra
+
+    def to_sql(self, c, alias):
+        return self.cmp.sql(f"{alias}.{self.column}", timestamp=self.field in TIMESTAMP_FIELDS)
+
+    def evaluate(self, e, row):
+        return self.cmp.matches(row[self.column], e.now)
+
+
+class DeclaredFieldCondition(Condition):
+    """Base of kinds whose key and type the merchant declares ("use in customer segment")."""
+
+    source_name = ""
+
+    @classmethod
+    def parse(cls, r: Reader):
+        key = r.get(cls.key_name, STRING)
+        type_name = r.get("type", tuple(DECLARABLE_TYPES))
+        source = cls.source_name or r.get("source", ("metadata", "private_metadata"),
+                                          default="metadata")
+        if key is None or type_name is None or source is None:
+            return None
+        declared = r.context.declared_fields
+        if declared is not None:
+            declared_type = declared.get((source, key))
+            if declared_type is None:
+                r.error(cls.key_name, f"{key!r} is not declared for use in customer segments",
+                        "unknown_field")
+                return None
+            if declared_type != type_name:
+                r.error("type", f"{key!r} is declared as {declared_type}", "invalid_value")
+                return None
+        cmp = r.comparison(DECLARABLE_TYPES[type_name])
+        return cls(source, key, cmp) if cmp else None
+
+    def params_json(self):
+        data = {self.key_name: self.key, "type": self.cmp.type.name, **cmp_json(self.cmp)}
+        if not self.source_name:
+            data["source"] = self.source
+        return data
+
+
+@register
+@dataclass(frozen=True)
+class CustomerAttribute(DeclaredFieldCondition):
+    """A Saleor customer attribute (multi-select attributes match if any value does)."""
+
+    kind = "customer.attribute"
+    label = "Customer attribute"
+    group = "customer"
+    events = frozenset({Event.CUSTOMER})
+    key_name = "attribute"
+    source_name = "attribute"
+    COLUMNS = {"string": "name", "number": "numeric::numeric", "date": "date_time",
+               "boolean": "boolean"}
+    source: str
+    key: str
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        av = c.alias("av")
+        source = (f"FROM attribute_assigneduserattributevalue {av}u "
+                  f"JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
+                  f"JOIN attribute_attribute {av}a ON {av}a.id = {av}.attribute_id "
+                  f"WHERE {av}u.user_id = {alias}.id AND {av}a.slug = %s")
+        column = self.COLUMNS[self.cmp.type.name]
+        return sql_any(self.cmp, source, [self.key], f"{av}.{column}",
+                       timestamp=self.cmp.type.name == "date")
+
+    def evaluate(self, e, row):
+        attribute = e.snap.one("attribute_attribute", "slug", self.key)
+        values = []
+        for assigned in e.snap.by("attribute_assigneduserattributevalue", "user_id")[row["id"]]:
+            value = e.snap.one("attribute_attributevalue", "id", assigned["value_id"])
+            if attribute and value["attribute_id"] == attribute["id"]:
+                values.append(attribute_value(value, self.cmp.type.name))
+        return self.cmp.matches_any(values, e.now)
+
+
+def attribute_value(value: dict, type_name: str):
+    if type_name == "number":
+        number = value["numeric"]
+        return None if number is None else Decimal(format(number, ".15g"))  # as PG casts float8
+    return value[{"string": "name", "date": "date_time", "boolean": "boolean"}[type_name]]
+
+
+_NUMERIC = re.compile(r"^ *[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+) *$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def metadata_value(raw, type_name: str):
+    """Python twin of the saleor_segments_to_* SQL functions (see migration 0002)."""
+    if raw is None:
+        return None
+    raw = raw if isinstance(raw, str) else str(raw).lower() if isinstance(raw, bool) else str(raw)
+    if type_name == "number":
+        return Decimal(raw.strip(" ")) if _NUMERIC.match(raw) else None
+    if type_name == "date":
+        try:
+            return dt.date.fromisoformat(raw[:10]) if _DATE.match(raw) else None
+        except ValueError:
+            return None
+    if type_name == "boolean":
+        return {"true": True, "1": True, "yes": True, "false": False, "0": False,
+                "no": False}.get(raw.strip(" ").lower())
+    return raw
+
+
+@register
+@dataclass(frozen=True)
+class CustomerMetadata(DeclaredFieldCondition):
+    """A declared key of the customer's metadata or private metadata (gender, birthday, ...)."""
+
+    kind = "customer.metadata"
+    label = "Customer metadata"
+    group = "customer"
+    events = frozenset({Event.CUSTOMER})
+    key_name = "key"
+    CASTS = {"number": "saleor_segments_to_numeric", "date": "saleor_segments_to_date",
+             "boolean": "saleor_segments_to_boolean"}
+    source: str
+    key: str
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        expr = f"({alias}.{self.source} ->> %s)"
+        cast = self.CASTS.get(self.cmp.type.name)
+        if cast:
+            expr = f"{cast}{expr}"
+        sql, params = self.cmp.sql(expr)
+        return sql, [self.key] * sql.count(expr) + params
+
+    def evaluate(self, e, row):
+        raw = (row[self.source] or {}).get(self.key)
+        return self.cmp.matches(metadata_value(raw, self.cmp.type.name), e.now)
+
+
+@register
+@dataclass(frozen=True)
+class GiftCardBalance(Condition):
+    """Store credit: the balance of the customer's active, unexpired gift cards."""
+
+    kind = "customer.gift_card_balance"
+    label = "Gift card balance"
+    group = "customer"
+    events = frozenset({Event.CUSTOMER, Event.CHECKOUT, Event.ORDER, Event.TIME})
+    fields = {"value": NUMBER}
+    cmp: Comparison
+
+    @classmethod
+    def parse(cls, r):
+        cmp = r.comparison(NUMBER)
+        return cls(cmp) if cmp else None
+
+    def params_json(self):
+        return cmp_json(self.cmp)
+
+    def to_sql(self, c, alias):
+        g = c.alias("gc")
+        owner = f"COALESCE({g}.assigned_to_id, {g}.used_by_id)"
+        source = (f"FROM giftcard_giftcard {g} WHERE {g}.is_active AND ({g}.expiry_date IS NULL "
+                  f"OR {g}.expiry_date >= (%s::timestamptz AT TIME ZONE 'UTC')::date) AND "
+                  f"{g}.currency = (SELECT currency_code FROM channel_channel WHERE id = %s)")
+        return c.aggregate(outer=f"{alias}.id", key=owner, source=source,
+                           params=[NOW, c.channel_id], agg=f"sum({g}.current_balance_amount)",
+                           zero=Decimal(0), cmp=self.cmp)
+
+    def evaluate(self, e, row):
+        today = e.now.astimezone(dt.UTC).date()
+        channel = e.snap.one("channel_channel", "id", e.channel_id)
+        total = sum((g["current_balance_amount"] for g in e.snap.rows["giftcard_giftcard"]
+                     if (g["assigned_to_id"] or g["used_by_id"]) == row["id"] and g["is_active"]
+                     and (g["expiry_date"] is None or g["expiry_date"] >= today)
+                     and channel and g["currency"] == channel["currency_code"]), Decimal(0))
+        return self.cmp.matches(total, e.now)

@@ -1,0 +1,413 @@
+"""Products found (or not) in the cart, the wishlist, the view history or past orders, with
+product sub-conditions (product, variant, SKU, category, collection, type, attribute, price)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .ast import Group
+from .base import Condition, Event, Reader, Scope, cmp_json
+from .operators import NOW, Comparison, sql_any
+from .registry import register
+from .values import BOOLEAN, DATE, NUMBER, STRING, IdType
+
+SOURCES = ("cart", "wishlist", "viewed", "ordered")
+NOT_ORDERED = ["draft", "canceled", "expired"]  # statuses that do not count as "ordered"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Either the last N days or a date range (UTC dates, both ends included)."""
+
+    last_days: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @classmethod
+    def parse(cls, r: Reader, key="period"):
+        raw = r.data.get(key)
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or not raw or set(raw) - {"last_days", "from", "to"} or (
+                "last_days" in raw and len(raw) > 1):
+            r.error(key, 'expected {"last_days": N} or {"from": date, "to": date}')
+            return None
+        sub = Reader(raw, f"{r.path}.{key}" if r.path else key, r.errors, r.context)
+        if "last_days" in raw:
+            days = sub.get("last_days", lambda v: _days(v))
+            return cls(last_days=days) if days is not None else None
+        start = sub.get("from", DATE, default=None)
+        end = sub.get("to", DATE, default=None)
+        if start and end and start > end:
+            sub.error("to", "expected a date on or after 'from'")
+            return None
+        return cls(start=start, end=end)
+
+    def to_json(self):
+        if self.last_days is not None:
+            return {"last_days": self.last_days}
+        return {k: v.isoformat() for k, v in (("from", self.start), ("to", self.end)) if v}
+
+    def sql(self, at: str) -> tuple[str, list]:
+        if self.last_days is not None:
+            return f"{at} >= %s::timestamptz - make_interval(days => %s)", [NOW, self.last_days]
+        parts, params = ["TRUE"], []
+        for value, op in ((self.start, ">="), (self.end, "<=")):
+            if value:
+                parts.append(f"({at} AT TIME ZONE 'UTC')::date {op} %s::date")
+                params.append(value)
+        return " AND ".join(parts), params
+
+    def contains(self, at: dt.datetime, now: dt.datetime) -> bool:
+        if self.last_days is not None:
+            return at >= now - dt.timedelta(days=self.last_days)
+        day = at.astimezone(dt.UTC).date()
+        return (not self.start or day >= self.start) and (not self.end or day <= self.end)
+
+
+def _days(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 36500:
+        raise ValueError("expected a number of days (0 to 36500)")
+    return value
+
+
+def item_variants(item: str) -> str:
+    """SQL: the variants an item stands for (its own, or all of a product-level item's)."""
+    return (f"(pv.id = {item}.variant_id OR ({item}.variant_id IS NULL "
+            f"AND pv.product_id = {item}.product_id))")
+
+
+class ItemsCondition(Condition):
+    """Base of containers over product items: EXISTS an item meeting the sub-conditions."""
+
+    children_scope = Scope.ITEM
+
+    def items_sql(self, c, alias) -> tuple[str, list]:
+        """A derived table of items with product_id, variant_id and at."""
+        raise NotImplementedError
+
+    def items(self, e, row) -> list[dict]:
+        raise NotImplementedError
+
+    def to_sql(self, c, alias):
+        i = c.alias("i")
+        items, params = self.items_sql(c, alias)
+        inner, inner_params = c.group(self.match, i)
+        period, period_params = self.period.sql(f"{i}.at") if self.period else ("TRUE", [])
+        sql = f"EXISTS (SELECT 1 FROM {items} {i} WHERE {period} AND {inner})"
+        return (sql if self.found else f"NOT {sql}"), params + period_params + inner_params
+
+    def evaluate(self, e, row):
+        found = any((not self.period or self.period.contains(item["at"], e.now))
+                    and e.group(self.match, item) for item in self.items(e, row))
+        return found == self.found
+
+
+def line_item(e, variant_id, at) -> dict:
+    variant = e.snap.one("product_productvariant", "id", variant_id) if variant_id else None
+    return {"product_id": variant["product_id"] if variant else None,
+            "variant_id": variant_id, "at": at}
+
+
+@register
+@dataclass(frozen=True)
+class Products(ItemsCondition):
+    kind = "products"
+    label = "Products in cart, wishlist, viewed or ordered"
+    group = "products"
+    source: str
+    found: bool
+    period: Period | None
+    match: Group
+
+    @property
+    def registered_only(self):
+        return self.source in ("wishlist", "ordered")
+
+    @classmethod
+    def parse(cls, r):
+        source = r.get("source", SOURCES)
+        found = r.get("found", BOOLEAN, default=True)
+        period = Period.parse(r)
+        if source == "cart" and period:
+            r.error("period", "a cart has no period: leave it out")
+        match = r.parse_group()
+        if None in (source, found, match):
+            return None
+        return cls(source, found, period, match)
+
+    def params_json(self):
+        data = {"source": self.source, "found": self.found}
+        if self.period:
+            data["period"] = self.period.to_json()
+        return data
+
+    def event_set(self):
+        events = {"cart": Event.CHECKOUT, "wishlist": Event.ACTIVITY, "viewed": Event.ACTIVITY,
+                  "ordered": Event.ORDER}
+        extra = {Event.TIME} if self.period and self.period.last_days is not None else set()
+        return {events[self.source]} | extra
+
+    @classmethod
+    def describe(cls):
+        return {**super().describe(), "registeredOnly": False, "sources": list(SOURCES),
+                "registeredOnlySources": ["wishlist", "ordered"]}
+
+    def items_sql(self, c, alias):
+        if self.source == "cart":
+            source, ca, params = c.carts(alias)
+            table, where = source.split(" WHERE ", 1)
+            return (f"(SELECT v.product_id, l.variant_id, {ca}.last_change AS at {table} "
+                    f"JOIN checkout_checkoutline l ON l.checkout_id = {ca}.token LEFT JOIN "
+                    f"product_productvariant v ON v.id = l.variant_id WHERE {where})"), params
+        if self.source == "wishlist":
+            return (f"(SELECT w.product_id, w.variant_id, w.added_at AS at FROM "
+                    f"saleor_segments_wishlistitem w WHERE w.customer_id = {alias}.id)"), []
+        if self.source == "viewed":
+            owner = ("pv.checkout_token = {}.token" if c.subject == "visitor"
+                     else "pv.customer_id = {}.id").format(alias)
+            return (f"(SELECT pv.product_id, pv.variant_id, pv.viewed_at AS at FROM "
+                    f"saleor_segments_productview pv WHERE {owner} AND pv.channel_id = %s)"), [
+                c.channel_id]
+        return (f"(SELECT v.product_id, ol.variant_id, o.created_at AS at FROM order_order o "
+                f"JOIN order_orderline ol ON ol.order_id = o.id LEFT JOIN product_productvariant v "
+                f"ON v.id = ol.variant_id WHERE o.user_id = {alias}.id AND o.channel_id = %s "
+                f"AND o.status <> ALL(%s))"), [c.channel_id, NOT_ORDERED]
+
+    def items(self, e, row):
+        snap = e.snap
+        if self.source == "cart":
+            return [line_item(e, line["variant_id"], cart["last_change"])
+                    for cart in e.carts(row)
+                    for line in snap.by("checkout_checkoutline", "checkout_id").get(
+                        cart["token"], [])]
+        if self.source == "wishlist":
+            return [{"product_id": w["product_id"], "variant_id": w["variant_id"],
+                     "at": w["added_at"]}
+                    for w in snap.by("saleor_segments_wishlistitem", "customer_id").get(
+                        row["id"], [])]
+        if self.source == "viewed":
+            owner = ("checkout_token", row["token"]) if e.subject == "visitor" else (
+                "customer_id", row["id"])
+            return [{"product_id": v["product_id"], "variant_id": v["variant_id"],
+                     "at": v["viewed_at"]}
+                    for v in snap.by("saleor_segments_productview", owner[0]).get(owner[1], [])
+                    if v["channel_id"] == e.channel_id]
+        return [line_item(e, line["variant_id"], order["created_at"])
+                for order in snap.by("order_order", "user_id").get(row["id"], [])
+                if order["channel_id"] == e.channel_id and order["status"] not in NOT_ORDERED
+                for line in snap.by("order_orderline", "order_id").get(order["id"], [])]
+
+
+# --- product sub-conditions (scope: item) -------------------------------------------------
+
+
+class ItemCondition(Condition):
+    scope = Scope.ITEM
+    group = "products"
+    registered_only = False
+    vtype = None
+
+    @classmethod
+    def parse(cls, r):
+        cmp = r.comparison(cls.vtype)
+        return cls(cmp) if cmp else None
+
+    def params_json(self):
+        return cmp_json(self.cmp)
+
+    @classmethod
+    def describe(cls):
+        return {**super().describe(), "fields": {"value": {**cls.vtype.describe(), "operators": [
+            {"name": op} for op in cls.vtype.operators]}}}
+
+
+def _variants_of(e, item) -> list[dict]:
+    if item["variant_id"]:
+        variant = e.snap.one("product_productvariant", "id", item["variant_id"])
+        return [variant] if variant else []
+    return e.snap.by("product_productvariant", "product_id").get(item["product_id"], [])
+
+
+@register
+@dataclass(frozen=True)
+class ProductIs(ItemCondition):
+    kind = "product.product"
+    label = "Product"
+    vtype = IdType("Product")
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        return self.cmp.sql(f"{alias}.product_id")
+
+    def evaluate(self, e, item):
+        return self.cmp.matches(item["product_id"], e.now)
+
+
+@register
+@dataclass(frozen=True)
+class VariantIs(ItemCondition):
+    kind = "product.variant"
+    label = "Product variant"
+    vtype = IdType("ProductVariant")
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        return self.cmp.sql(f"{alias}.variant_id")
+
+    def evaluate(self, e, item):
+        return self.cmp.matches(item["variant_id"], e.now)
+
+
+@register
+@dataclass(frozen=True)
+class Sku(ItemCondition):
+    kind = "product.sku"
+    label = "SKU"
+    vtype = STRING
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        return sql_any(self.cmp, f"FROM product_productvariant pv WHERE {item_variants(alias)}",
+                       [], "pv.sku")
+
+    def evaluate(self, e, item):
+        return self.cmp.matches_any([v["sku"] for v in _variants_of(e, item)], e.now)
+
+
+@register
+@dataclass(frozen=True)
+class CategoryIs(ItemCondition):
+    """The product's category, or (by default) any category above it in the tree."""
+
+    kind = "product.category"
+    label = "Category"
+    vtype = IdType("Category")
+    cmp: Comparison
+    include_descendants: bool = True
+
+    @classmethod
+    def parse(cls, r):
+        cmp = r.comparison(cls.vtype)
+        descendants = r.get("include_descendants", BOOLEAN, default=True)
+        return cls(cmp, descendants) if cmp and descendants is not None else None
+
+    def params_json(self):
+        return {**cmp_json(self.cmp), "include_descendants": self.include_descendants}
+
+    def to_sql(self, c, alias):
+        source = (f"FROM product_product p JOIN product_category pc ON pc.id = p.category_id "
+                  f"{{}} WHERE p.id = {alias}.product_id")
+        if self.include_descendants:
+            source = source.format("JOIN product_category anc ON anc.tree_id = pc.tree_id "
+                                   "AND anc.lft <= pc.lft AND anc.rght >= pc.rght")
+            return sql_any(self.cmp, source, [], "anc.id")
+        return sql_any(self.cmp, source.format(""), [], "pc.id")
+
+    def evaluate(self, e, item):
+        product = e.snap.one("product_product", "id", item["product_id"])
+        ids, category_id = [], product and product["category_id"]
+        while category_id:
+            ids.append(category_id)
+            if not self.include_descendants:
+                break
+            category_id = e.snap.one("product_category", "id", category_id)["parent_id"]
+        return self.cmp.matches_any(ids, e.now)
+
+
+@register
+@dataclass(frozen=True)
+class CollectionIs(ItemCondition):
+    kind = "product.collection"
+    label = "Collection"
+    vtype = IdType("Collection")
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        return sql_any(self.cmp, f"FROM product_collectionproduct cp WHERE "
+                                 f"cp.product_id = {alias}.product_id", [], "cp.collection_id")
+
+    def evaluate(self, e, item):
+        links = e.snap.by("product_collectionproduct", "product_id").get(item["product_id"], [])
+        return self.cmp.matches_any([link["collection_id"] for link in links], e.now)
+
+
+@register
+@dataclass(frozen=True)
+class ProductTypeIs(ItemCondition):
+    kind = "product.product_type"
+    label = "Product type"
+    vtype = IdType("ProductType")
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        return sql_any(self.cmp, f"FROM product_product p WHERE p.id = {alias}.product_id", [],
+                       "p.product_type_id")
+
+    def evaluate(self, e, item):
+        product = e.snap.one("product_product", "id", item["product_id"])
+        return self.cmp.matches_any([product["product_type_id"]] if product else [], e.now)
+
+
+@register
+@dataclass(frozen=True)
+class ProductAttribute(ItemCondition):
+    """A product or variant attribute value, by name (e.g. color is "Red")."""
+
+    kind = "product.attribute"
+    label = "Product attribute"
+    vtype = STRING
+    attribute: str
+    cmp: Comparison
+
+    @classmethod
+    def parse(cls, r):
+        attribute = r.get("attribute", STRING)
+        cmp = r.comparison(cls.vtype)
+        return cls(attribute, cmp) if attribute and cmp else None
+
+    def params_json(self):
+        return {"attribute": self.attribute, **cmp_json(self.cmp)}
+
+    def to_sql(self, c, alias):
+        source = (f"FROM (SELECT apv.value_id FROM attribute_assignedproductattributevalue apv "
+                  f"WHERE apv.product_id = {alias}.product_id UNION ALL SELECT vav.value_id FROM "
+                  f"attribute_assignedvariantattributevalue vav JOIN product_productvariant pv ON "
+                  f"pv.id = vav.variant_id WHERE {item_variants(alias)}) x JOIN "
+                  f"attribute_attributevalue av ON av.id = x.value_id JOIN attribute_attribute "
+                  f"a ON a.id = av.attribute_id WHERE a.slug = %s")
+        return sql_any(self.cmp, source, [self.attribute], "av.name")
+
+    def evaluate(self, e, item):
+        snap = e.snap
+        attribute = snap.one("attribute_attribute", "slug", self.attribute)
+        value_ids = [a["value_id"] for a in snap.by(
+            "attribute_assignedproductattributevalue", "product_id").get(item["product_id"], [])]
+        for variant in _variants_of(e, item):
+            value_ids += [a["value_id"] for a in snap.by(
+                "attribute_assignedvariantattributevalue", "variant_id").get(variant["id"], [])]
+        values = [snap.one("attribute_attributevalue", "id", pk) for pk in value_ids]
+        names = [v["name"] for v in values if attribute and v["attribute_id"] == attribute["id"]]
+        return self.cmp.matches_any(names, e.now)
+
+
+@register
+@dataclass(frozen=True)
+class ProductPrice(ItemCondition):
+    """The variant's price in the segment's channel (any variant, for product-level items)."""
+
+    kind = "product.price"
+    label = "Price"
+    vtype = NUMBER
+    cmp: Comparison
+
+    def to_sql(self, c, alias):
+        source = (f"FROM product_productvariant pv JOIN product_productvariantchannellisting vcl "
+                  f"ON vcl.variant_id = pv.id WHERE vcl.channel_id = %s AND {item_variants(alias)}")
+        return sql_any(self.cmp, source, [c.channel_id], "vcl.price_amount")
+
+    def evaluate(self, e, item):
+        prices = [listing["price_amount"] for variant in _variants_of(e, item)
+                  for listing in e.snap.by("product_productvariantchannellisting",
+                                           "variant_id").get(variant["id"], [])
+                  if listing["channel_id"] == e.channel_id]
+        return self.cmp.matches_any(prices, e.now)

@@ -1,0 +1,62 @@
+"""Segments as conditions of other segments: membership in (or not in) other segments."""
+
+from dataclasses import dataclass
+
+from .base import Condition, Event, cmp_json
+from .operators import Comparison, sql_any
+from .registry import register
+from .values import IdType
+
+SEGMENT_ID = IdType("Segment")
+
+
+@register
+@dataclass(frozen=True)
+class SegmentMember(Condition):
+    kind = "segment"
+    label = "Member of segment"
+    group = "segments"
+    registered_only = False
+    events = frozenset({Event.SEGMENT})
+    fields = {"value": SEGMENT_ID}
+    cmp: Comparison
+
+    @classmethod
+    def parse(cls, r):
+        cmp = r.comparison(SEGMENT_ID)
+        if not cmp or cmp.operator == "undefined":
+            if cmp:
+                r.error("operator", "expected is, is_not, in or not_in", "invalid_operator")
+            return None
+        ids = cmp.value if isinstance(cmp.value, tuple) else (cmp.value,)
+        for pk in ids:
+            if not r.context.segment_exists(pk):
+                r.error("value", f"segment {pk} does not exist", "invalid_value")
+            elif r.context.segment_id is not None and (
+                    pk == r.context.segment_id
+                    or r.context.segment_id in r.context.segment_dependencies(pk)):
+                r.error("value", f"segment {pk} depends on this segment (a cycle)", "cycle")
+        return cls(cmp)
+
+    def params_json(self):
+        return cmp_json(self.cmp)
+
+    def segment_ids(self) -> tuple:
+        return self.cmp.value if isinstance(self.cmp.value, tuple) else (self.cmp.value,)
+
+    def to_sql(self, c, alias):
+        if c.subject == "visitor":
+            source = (f"FROM saleor_segments_visitormembership sm WHERE "
+                      f"sm.checkout_token = {alias}.token")
+        else:
+            source = f"FROM saleor_segments_customermembership sm WHERE sm.customer_id = {alias}.id"
+        return sql_any(self.cmp, source, [], "sm.segment_id")
+
+    def evaluate(self, e, row):
+        if e.subject == "visitor":
+            rows = e.snap.by("saleor_segments_visitormembership", "checkout_token").get(
+                row["token"], [])
+        else:
+            rows = e.snap.by("saleor_segments_customermembership", "customer_id").get(
+                row["id"], [])
+        return self.cmp.matches_any([m["segment_id"] for m in rows], e.now)

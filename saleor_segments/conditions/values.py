@@ -1,0 +1,159 @@
+"""Value types a condition compares with: parsing from JSON, SQL casts, Python values."""
+
+import base64
+import binascii
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class ValueType:
+    """One kind of value. ``parse`` returns the Python value or raises ValueError(reason)."""
+
+    name: str = ""
+    sql_cast: str = "text"
+    operators: tuple[str, ...] = ()
+
+    def parse(self, raw):
+        raise NotImplementedError
+
+    def to_json(self, value):
+        return value
+
+    def describe(self) -> dict:
+        return {"type": self.name}
+
+
+class StringType(ValueType):
+    name = "string"
+    operators = ("is", "is_not", "contains", "not_contains", "in", "not_in", "undefined")
+
+    def parse(self, raw):
+        if not isinstance(raw, str) or not raw.strip():
+            raise ValueError("expected a non-empty string")
+        return raw
+
+
+class NumberType(ValueType):
+    name = "number"
+    sql_cast = "numeric"
+    operators = ("is", "is_not", "gt", "gte", "lt", "lte", "between", "in", "not_in",
+                 "undefined")
+
+    def parse(self, raw):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+            raise ValueError("expected a number")
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation:
+            raise ValueError("expected a number") from None
+        if not value.is_finite():
+            raise ValueError("expected a finite number")
+        return value
+
+    def to_json(self, value):
+        return int(value) if value == value.to_integral_value() else str(value)
+
+
+class IntegerType(NumberType):
+    name = "integer"
+
+    def parse(self, raw):
+        value = super().parse(raw)
+        if value != value.to_integral_value():
+            raise ValueError("expected a whole number")
+        return value
+
+
+class DateType(ValueType):
+    """A calendar date (UTC). The column may be a date or a timestamp (see ``Comparison``)."""
+
+    name = "date"
+    sql_cast = "date"
+    operators = ("is", "is_not", "gt", "gte", "lt", "lte", "between", "in_last_days",
+                 "undefined")
+
+    def parse(self, raw):
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                pass
+        raise ValueError("expected a date as YYYY-MM-DD")
+
+    def to_json(self, value):
+        return value.isoformat()
+
+
+class BooleanType(ValueType):
+    name = "boolean"
+    sql_cast = "boolean"
+    operators = ("is", "is_not", "undefined")
+
+    def parse(self, raw):
+        if not isinstance(raw, bool):
+            raise ValueError("expected true or false")
+        return raw
+
+
+@dataclass(frozen=True)
+class ChoiceType(ValueType):
+    """One of a fixed list (order statuses, languages, ...)."""
+
+    choices: tuple[str, ...] = ()
+    name: str = "choice"
+    operators = ("is", "is_not", "in", "not_in", "undefined")
+
+    def parse(self, raw):
+        if raw not in self.choices:
+            raise ValueError(f"expected one of {', '.join(map(str, self.choices))}")
+        return raw
+
+    def describe(self):
+        return {"type": self.name, "choices": list(self.choices)}
+
+
+class CountryType(ValueType):
+    name = "country"
+    operators = ("is", "is_not", "in", "not_in", "undefined")
+
+    def parse(self, raw):
+        if isinstance(raw, str) and _COUNTRY.match(raw.upper()):
+            return raw.upper()
+        raise ValueError("expected a country code")
+
+
+@dataclass(frozen=True)
+class IdType(ValueType):
+    """A Saleor object id: an integer, or a Relay global ID of the given type."""
+
+    graphql_type: str = ""
+    name: str = "id"
+    sql_cast = "integer"
+    operators = ("is", "is_not", "in", "not_in", "undefined")
+
+    def parse(self, raw):
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+            return raw
+        if isinstance(raw, str):
+            if raw.isdigit():
+                return int(raw)
+            try:
+                kind, _, pk = base64.b64decode(raw, validate=True).decode().partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                kind, pk = "", ""
+            if kind == self.graphql_type and pk.isdigit():
+                return int(pk)
+        raise ValueError(f"expected a {self.graphql_type} ID")
+
+    def describe(self):
+        return {"type": self.name, "object": self.graphql_type}
+
+
+STRING, NUMBER, INTEGER = StringType(), NumberType(), IntegerType()
+DATE, BOOLEAN, COUNTRY = DateType(), BooleanType(), CountryType()
+
+DECLARABLE_TYPES = {t.name: t for t in (STRING, NUMBER, DATE, BOOLEAN)}

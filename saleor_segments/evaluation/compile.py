@@ -1,0 +1,101 @@
+"""Compile a condition tree to one parameterised SQL predicate over Saleor's tables.
+
+The predicate is evaluated per shopper row: ``u`` (account_user) for customers, ``c``
+(checkout_checkout) for visitors. Values always travel as parameters; ``NOW`` placeholders are
+bound to the evaluation time by ``bind``. ``single=True`` compiles for one known shopper
+(correlated look-ups by index); the default compiles for whole-table, set-based evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..conditions.ast import Group
+from ..conditions.operators import NOW, Comparison
+
+SUBJECTS = {
+    "customer": ("account_user", "u", "id"),
+    "visitor": ("checkout_checkout", "c", "token"),
+}
+
+
+class Compiler:
+    def __init__(self, channel_id: int, subject: str = "customer", single: bool = False):
+        assert subject in SUBJECTS
+        self.channel_id, self.subject, self.single = channel_id, subject, single
+        self._aliases = 0
+
+    def alias(self, prefix: str) -> str:
+        self._aliases += 1
+        return f"{prefix}{self._aliases}"
+
+    def compile(self, tree: Group) -> tuple[str, list]:
+        return self.group(tree, SUBJECTS[self.subject][1])
+
+    def group(self, group: Group, alias: str) -> tuple[str, list]:
+        if not group.conditions:
+            return ("TRUE" if group.aggregator == "all" else "FALSE"), []
+        parts, params = [], []
+        for child in group.conditions:
+            sql, child_params = self.node(child, alias)
+            parts.append(f"({sql})" if group.expected else f"NOT ({sql})")
+            params += child_params
+        joiner = " AND " if group.aggregator == "all" else " OR "
+        return "(" + joiner.join(parts) + ")", params
+
+    def node(self, node, alias: str) -> tuple[str, list]:
+        if isinstance(node, Group):
+            return self.group(node, alias)
+        if self.subject == "visitor" and node.registered_only:
+            return "FALSE", []  # customer data is unknown for an anonymous checkout
+        return node.to_sql(self, alias)
+
+    # --- helpers shared by kinds -------------------------------------------------------------
+
+    def carts(self, alias: str) -> tuple[str, str, list]:
+        """``FROM ... WHERE ...`` over the shopper's checkouts in the channel, and its alias."""
+        ca = self.alias("ca")
+        if self.subject == "visitor":
+            return f"FROM checkout_checkout {ca} WHERE {ca}.token = {alias}.token", ca, []
+        return (f"FROM checkout_checkout {ca} WHERE {ca}.user_id = {alias}.id "
+                f"AND {ca}.channel_id = %s", ca, [self.channel_id])
+
+    def aggregate(self, *, outer: str, key: str, source: str, params: list, agg: str,
+                  zero, cmp: Comparison) -> tuple[str, list]:
+        """Compare an aggregate over rows related to ``outer`` (``key`` = outer) with ``cmp``.
+
+        ``source`` is ``FROM ... WHERE ...`` without the correlation. Shoppers without rows get
+        ``zero`` (None for averages). Set-based: one grouped pass, joined back by key."""
+        if self.single:
+            value = f"(SELECT {agg} {source} AND {key} = {outer})"
+            v = self.alias("v")
+            cmp_sql, cmp_params = cmp.sql(f"{v}.x")
+            return (f"(SELECT {cmp_sql} FROM (SELECT COALESCE({value}, %s) AS x) {v})",
+                    cmp_params + params + [zero])
+        cmp_sql, cmp_params = cmp.sql(agg)
+        grouped = self.alias("g")
+        if cmp.matches(zero, dt.datetime.now(dt.UTC)):  # shoppers without rows match
+            having, wrapper = f"NOT ({cmp_sql})", "NOT EXISTS"
+        else:
+            having, wrapper = cmp_sql, "EXISTS"
+        sql = (f"{wrapper} (SELECT 1 FROM (SELECT {key} AS k {source} AND {key} IS NOT NULL "
+               f"GROUP BY {key} HAVING {having}) {grouped} WHERE {grouped}.k = {outer})")
+        return sql, params + cmp_params
+
+
+def bind(params: list, now: dt.datetime) -> list:
+    return [now if p is NOW else p for p in params]
+
+
+def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = False):
+    """``SELECT <shopper id> FROM <shoppers> WHERE <tree>`` (params still hold NOW)."""
+    table, alias, pk = SUBJECTS[subject]
+    where, params = Compiler(channel_id, subject, single).compile(tree)
+    if subject == "customer":
+        scope = f"NOT {alias}.is_staff"
+        scope_params = []
+    else:
+        scope = f"{alias}.user_id IS NULL AND {alias}.channel_id = %s"
+        scope_params = [channel_id]
+    sql = f"SELECT {alias}.{pk} AS shopper FROM {table} {alias} WHERE {scope} AND {where}"
+    return sql, scope_params + params

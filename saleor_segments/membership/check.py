@@ -1,0 +1,99 @@
+"""Re-check one shopper against the active segments whose conditions a kind of event can
+change (the "real-time check"): one query evaluates them all, then only the difference is
+written and logged."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..conditions import Event
+from ..evaluation.compile import SUBJECTS, bind
+from ..models import Segment
+from .definitions import compiled
+from .tables import BY_SUBJECT, LOCK_SEGMENT, LOCK_SHOPPER, LOG_TABLE
+
+
+@dataclass
+class CheckResult:
+    joined: list[int] = field(default_factory=list)
+    left: list[int] = field(default_factory=list)
+    checked: list[int] = field(default_factory=list)
+
+
+def check_customer(customer_id: int, event: Event | None = None, channel_id: int | None = None,
+                   now: dt.datetime | None = None, reason: str = "check") -> CheckResult:
+    return _check("customer", customer_id, event, channel_id, now, reason)
+
+
+def check_visitor(checkout_token, event: Event | None = None, channel_id: int | None = None,
+                  now: dt.datetime | None = None, reason: str = "check") -> CheckResult:
+    return _check("visitor", str(checkout_token), event, channel_id, now, reason)
+
+
+def relevant_segments(subject: str, event: Event | None, channel_id: int | None) -> list:
+    """Active segments for this kind of shopper whose conditions ``event`` can change."""
+    segments = Segment.objects.filter(status=Segment.Status.ACTIVE).order_by("pk")
+    if channel_id is not None:
+        segments = segments.filter(channel_id=channel_id)
+    apply_to = ["visitors_and_customers", "customers" if subject == "customer" else "visitors"]
+    segments = [s for s in segments.filter(apply_to__in=apply_to)]
+    if event is None:
+        return segments
+    return [s for s in segments if event in compiled(s, subject, single=True)[2]]
+
+
+def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
+    now = now or timezone.now()
+    segments = relevant_segments(subject, event, channel_id)
+    result = CheckResult(checked=[s.pk for s in segments])
+    if not segments:
+        return result
+    table, alias, pk = SUBJECTS[subject]
+    membership = BY_SUBJECT[subject]
+    columns, params = [], []
+    for segment in segments:
+        sql, seg_params, _ = compiled(segment, subject, single=True)
+        # the compiled query selects the shopper among all; correlate it to this one row
+        columns.append(f"EXISTS ({sql} AND {alias}.{pk} = outer_row.{pk})")
+        params += bind(list(seg_params), now)
+    ids = [s.pk for s in segments]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock({LOCK_SHOPPER}, hashtext(%s)), "
+            f"(SELECT count(pg_advisory_xact_lock_shared({LOCK_SEGMENT}, id)) "
+            f"FROM unnest(%s::int[]) AS id)", [f"{subject}:{shopper}", ids])
+        cursor.execute(
+            f"SELECT ARRAY[{', '.join(columns)}] FROM {table} outer_row "
+            f"WHERE outer_row.{pk} = %s::{membership.cast}", params + [shopper])
+        row = cursor.fetchone()
+        matched = {s.pk for s, hit in zip(segments, row[0] if row else [], strict=False) if hit}
+        cursor.execute(f"SELECT segment_id FROM {membership.table} WHERE {membership.column} = "
+                       f"%s::{membership.cast} AND segment_id = ANY(%s)", [shopper, ids])
+        current = {r[0] for r in cursor.fetchall()}
+        result.joined = sorted(matched - current)
+        result.left = sorted(current - matched)
+        if result.joined or result.left:
+            _write(cursor, membership, shopper, segments, result, now, reason)
+    return result
+
+
+def _write(cursor, membership, shopper, segments, result, now, reason):
+    versions = {s.pk: s.definition_version for s in segments}
+    col, mt, cast = membership.column, membership.table, membership.cast
+    if result.joined:
+        cursor.execute(
+            f"INSERT INTO {mt} (segment_id, {col}, joined_at, definition_version) "
+            f"SELECT s, %s::{cast}, %s, v FROM unnest(%s::bigint[], %s::int[]) AS t(s, v)",
+            [shopper, now, result.joined, [versions[s] for s in result.joined]])
+    if result.left:
+        cursor.execute(f"DELETE FROM {mt} WHERE {col} = %s::{cast} AND segment_id = ANY(%s)",
+                       [shopper, result.left])
+    changes = [(s, "joined") for s in result.joined] + [(s, "left") for s in result.left]
+    cursor.execute(
+        f"INSERT INTO {LOG_TABLE} (segment_id, {col}, action, at, reason, definition_version) "
+        f"SELECT s, %s::{cast}, a, %s, %s, v FROM unnest(%s::bigint[], %s::text[], %s::int[]) "
+        f"AS t(s, a, v)",
+        [shopper, now, reason, [c[0] for c in changes], [c[1] for c in changes],
+         [versions[c[0]] for c in changes]])

@@ -1,0 +1,138 @@
+"""The plugin's own tables. Saleor's rows are referenced by plain ids (no database foreign
+keys into Saleor), so the app migrates the same inside Saleor and in standalone mode."""
+
+from django.db import models
+from django.utils import timezone
+
+from .conditions import ApplyTo
+
+APPLY_TO_CHOICES = [(a.value, a.name.replace("_", " ").capitalize()) for a in ApplyTo]
+
+
+class Segment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True, default="")
+    channel_id = models.IntegerField(help_text="Saleor channel id")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    apply_to = models.CharField(max_length=32, choices=APPLY_TO_CHOICES,
+                                default=ApplyTo.CUSTOMERS.value)
+    conditions = models.JSONField(default=dict)
+    definition_version = models.PositiveIntegerField(default=1)
+    refreshed_version = models.PositiveIntegerField(default=0)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("pk",)
+        indexes = [models.Index(fields=["channel_id", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class CustomerMembership(models.Model):
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="customers")
+    customer_id = models.IntegerField()
+    joined_at = models.DateTimeField(default=timezone.now)
+    definition_version = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["segment", "customer_id"],
+                                               name="segments_customer_unique")]
+        indexes = [models.Index(fields=["customer_id"])]
+
+
+class VisitorMembership(models.Model):
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="visitors")
+    checkout_token = models.UUIDField()
+    joined_at = models.DateTimeField(default=timezone.now)
+    definition_version = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["segment", "checkout_token"],
+                                               name="segments_visitor_unique")]
+        indexes = [models.Index(fields=["checkout_token"])]
+
+
+class MembershipLog(models.Model):
+    """Append-only: who joined or left a segment, when and why."""
+
+    class Action(models.TextChoices):
+        JOINED = "joined", "Joined"
+        LEFT = "left", "Left"
+
+    segment_id = models.BigIntegerField(db_index=True)  # kept after the segment is deleted
+    customer_id = models.IntegerField(null=True, blank=True)
+    checkout_token = models.UUIDField(null=True, blank=True)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=64)  # "refresh", "event:<name>", "segment_deleted", ...
+    definition_version = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["segment_id", "at"]),
+                   models.Index(fields=["customer_id", "at"])]
+
+
+class CustomerField(models.Model):
+    """A customer attribute or metadata key the merchant marks "use in customer segment"."""
+
+    class Source(models.TextChoices):
+        ATTRIBUTE = "attribute", "Customer attribute"
+        METADATA = "metadata", "Metadata"
+        PRIVATE_METADATA = "private_metadata", "Private metadata"
+
+    class ValueType(models.TextChoices):
+        STRING = "string", "Text"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+        BOOLEAN = "boolean", "Yes/No"
+
+    source = models.CharField(max_length=32, choices=Source.choices)
+    key = models.CharField(max_length=255)
+    label = models.CharField(max_length=255, blank=True, default="")
+    value_type = models.CharField(max_length=16, choices=ValueType.choices)
+    choices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "key"],
+                                               name="segments_customer_field_unique")]
+
+
+class ProductView(models.Model):
+    """A product page view recorded by the storefront (Saleor keeps no view history)."""
+
+    customer_id = models.IntegerField(null=True, blank=True)
+    checkout_token = models.UUIDField(null=True, blank=True)
+    channel_id = models.IntegerField()
+    product_id = models.IntegerField()
+    variant_id = models.IntegerField(null=True, blank=True)
+    viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer_id", "viewed_at"]),
+                   models.Index(fields=["checkout_token"]),
+                   models.Index(fields=["viewed_at"])]
+
+
+class WishlistItem(models.Model):
+    """A product on a customer's wishlist (Saleor has no wishlist)."""
+
+    customer_id = models.IntegerField()
+    product_id = models.IntegerField()
+    variant_id = models.IntegerField(null=True, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer_id", "product_id", "variant_id"],
+                                               name="segments_wishlist_unique",
+                                               nulls_distinct=False)]

@@ -1,0 +1,1 @@
+"""Standalone mode: the engine without Saleor, against Saleor-compatible tables."""
