@@ -40,7 +40,7 @@ def matches(channel):
 
     def run(conditions, subject="customer", channel_id=None, now=NOW):
         channel_id = channel_id or channel["id"]
-        if "conditions" not in conditions:
+        if "kind" in conditions:
             conditions = {"conditions": [conditions]}
         tree = parse_tree(conditions)
         found = sql_matches(tree, channel_id, subject, now=now)
