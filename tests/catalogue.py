@@ -2,33 +2,15 @@
 
 from decimal import Decimal
 
+from saleor_segments.demo.catalogue import mptt_numbers
 from saleor_segments.standalone.rows import insert
 
 from .factories import CategoryFactory, ProductFactory, ProductTypeFactory, VariantFactory
 
 
-def mptt(nodes: dict, parent_of: dict) -> dict:
-    """(tree_id, lft, rght, level) for each node name, from parent links."""
-    values, counter = {}, [0]
-    roots = [n for n in nodes if parent_of.get(n) is None]
-
-    def visit(node, tree_id, level):
-        counter[0] += 1
-        left = counter[0]
-        for child in [n for n in nodes if parent_of.get(n) == node]:
-            visit(child, tree_id, level + 1)
-        counter[0] += 1
-        values[node] = (tree_id, left, counter[0], level)
-
-    for tree_id, root in enumerate(roots, start=1):
-        counter[0] = 0
-        visit(root, tree_id, 0)
-    return values
-
-
 def build_categories(parent_of: dict) -> dict:
     """Insert categories (name -> parent name) with correct MPTT fields; name -> row."""
-    numbers = mptt(parent_of, parent_of)
+    numbers = mptt_numbers(parent_of)
     rows = {}
     for name in parent_of:  # parents first: dict order must list parents before children
         tree_id, lft, rght, level = numbers[name]

@@ -60,13 +60,14 @@ class CustomerAddress(Condition):
 
     def to_sql(self, c, alias):
         a = c.alias("a")
-        inner, params = c.group(self.match, a)
         if self.address == "any":
-            return (f"EXISTS (SELECT 1 FROM account_user_addresses {a}ua JOIN account_address {a} "
-                    f"ON {a}.id = {a}ua.address_id WHERE {a}ua.user_id = {alias}.id "
-                    f"AND {inner})"), params
-        return (f"EXISTS (SELECT 1 FROM account_address {a} WHERE "
-                f"{a}.id = {alias}.{self.address}_address_id AND {inner})"), params
+            exists = c.related(f"{alias}.id", f"{a}ua.user_id", (
+                f"FROM account_user_addresses {a}ua JOIN account_address {a} "
+                f"ON {a}.id = {a}ua.address_id WHERE TRUE"), [])
+        else:
+            exists = c.related(f"{alias}.{self.address}_address_id", f"{a}.id",
+                               f"FROM account_address {a} WHERE TRUE", [])
+        return exists(*c.group(self.match, a))
 
     def evaluate(self, e, row):
         if self.address == "any":

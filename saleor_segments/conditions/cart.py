@@ -46,9 +46,9 @@ class CartField(FieldCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        source, ca, params = c.carts(alias)
-        sql, cmp_params = self.cmp.sql(cart_expression(self.field, ca))
-        return f"EXISTS (SELECT 1 {source} AND {sql})", params + cmp_params
+        source, ca, key, params = c.carts()
+        return c.related(c.shopper(alias), key, source, params)(
+            *self.cmp.sql(cart_expression(self.field, ca)))
 
     def evaluate(self, e, row):
         return any(self.cmp.matches(self.value_of(e, cart), e.now) for cart in e.carts(row))

@@ -96,13 +96,13 @@ class CustomerAttribute(DeclaredFieldCondition):
 
     def to_sql(self, c, alias):
         av = c.alias("av")
-        source = (f"FROM attribute_assigneduserattributevalue {av}u "
-                  f"JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
-                  f"JOIN attribute_attribute {av}a ON {av}a.id = {av}.attribute_id "
-                  f"WHERE {av}u.user_id = {alias}.id AND {av}a.slug = %s")
+        exists = c.related(f"{alias}.id", f"{av}u.user_id", (
+            f"FROM attribute_assigneduserattributevalue {av}u "
+            f"JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
+            f"JOIN attribute_attribute {av}a ON {av}a.id = {av}.attribute_id "
+            f"WHERE {av}a.slug = %s"), [self.key])
         column = self.COLUMNS[self.cmp.type.name]
-        return sql_any(self.cmp, source, [self.key], f"{av}.{column}",
-                       timestamp=self.cmp.type.name == "date")
+        return sql_any(self.cmp, exists, f"{av}.{column}", timestamp=self.cmp.type.name == "date")
 
     def evaluate(self, e, row):
         attribute = e.snap.one("attribute_attribute", "slug", self.key)

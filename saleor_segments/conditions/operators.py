@@ -170,13 +170,14 @@ class Comparison:
                 "lt": actual < value, "lte": actual <= value}[op]
 
 
-def sql_any(cmp: Comparison, source: str, params: list, expr: str,
-            timestamp: bool = False) -> tuple[str, list]:
-    """Comparison over a multi-valued subject: ``source`` is ``FROM ... WHERE ...`` yielding
-    the values as ``expr`` (the twin of ``Comparison.matches_any``)."""
+def sql_any(cmp: Comparison, exists, expr: str, timestamp: bool = False) -> tuple[str, list]:
+    """Comparison over a multi-valued subject (the twin of ``Comparison.matches_any``).
+
+    ``exists(cond_sql, cond_params)`` returns SQL that is true when some related row meets the
+    condition; ``expr`` is the value column of those rows."""
     if cmp.operator == "undefined":
-        inner = f"EXISTS (SELECT 1 {source} AND NOT {cmp._undefined_sql(expr)})"
-        return (f"NOT {inner}" if cmp.value else inner), list(params)
+        inner, params = exists(f"NOT {cmp._undefined_sql(expr)}", [])
+        return (f"NOT {inner}" if cmp.value else inner), params
     positive_sql, positive_params = cmp.positive().sql(expr, timestamp)
-    inner = f"EXISTS (SELECT 1 {source} AND {positive_sql})"
-    return (f"NOT {inner}" if cmp.negative else inner), list(params) + positive_params
+    inner, params = exists(positive_sql, positive_params)
+    return (f"NOT {inner}" if cmp.negative else inner), params

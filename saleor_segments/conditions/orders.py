@@ -129,9 +129,9 @@ class OrderAddress(Condition):
 
     def to_sql(self, c, alias):
         a = c.alias("a")
-        inner, params = c.group(self.match, a)
-        return (f"EXISTS (SELECT 1 FROM account_address {a} WHERE "
-                f"{a}.id = {alias}.{self.address}_address_id AND {inner})"), params
+        exists = c.related(f"{alias}.{self.address}_address_id", f"{a}.id",
+                           f"FROM account_address {a} WHERE TRUE", [])
+        return exists(*c.group(self.match, a))
 
     def evaluate(self, e, order):
         address = e.snap.one("account_address", "id", order[f"{self.address}_address_id"])
@@ -162,9 +162,9 @@ class OrderProducts(ItemsCondition):
         return {"found": self.found}
 
     def items_sql(self, c, alias):
-        return (f"(SELECT v.product_id, ol.variant_id, NULL::timestamptz AS at FROM order_orderline "
-                f"ol LEFT JOIN product_productvariant v ON v.id = ol.variant_id "
-                f"WHERE ol.order_id = {alias}.id)"), []
+        return (f"(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
+                f"AS at FROM order_orderline ol LEFT JOIN product_productvariant v "
+                f"ON v.id = ol.variant_id)"), [], f"{alias}.id"
 
     def items(self, e, order):
         return [line_item(e, line["variant_id"], None)

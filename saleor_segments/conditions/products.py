@@ -70,10 +70,24 @@ def _days(value):
     return value
 
 
-def item_variants(item: str) -> str:
-    """SQL: the variants an item stands for (its own, or all of a product-level item's)."""
-    return (f"(pv.id = {item}.variant_id OR ({item}.variant_id IS NULL "
-            f"AND pv.product_id = {item}.product_id))")
+def item_variants(c, item: str, source: str, params: list):
+    """``exists`` over the variants an item stands for: its own, or for a product-level item
+    (a view, a wishlist entry) all of its product's. ``source`` selects from
+    product_productvariant ``pv``."""
+    by_variant = c.related(f"{item}.variant_id", "pv.id", source, params)
+    by_product = c.related(f"{item}.product_id", "pv.product_id", source, params)
+
+    def exists(cond="TRUE", cond_params=()):
+        a, a_params = by_variant(cond, cond_params)
+        b, b_params = by_product(cond, cond_params)
+        return f"({a} OR ({item}.variant_id IS NULL AND {b}))", a_params + b_params
+
+    return exists
+
+
+def product_rows(c, item: str, key: str, source: str, params: list | None = None):
+    """``exists`` over rows keyed by the item's product id."""
+    return c.related(f"{item}.product_id", key, source, params or [])
 
 
 class ItemsCondition(Condition):
@@ -81,8 +95,9 @@ class ItemsCondition(Condition):
 
     children_scope = Scope.ITEM
 
-    def items_sql(self, c, alias) -> tuple[str, list]:
-        """A derived table of items with product_id, variant_id and at."""
+    def items_sql(self, c, alias) -> tuple[str, list, str]:
+        """(derived table of items with owner, product_id, variant_id, at; params; the outer
+        expression that ``owner`` matches)."""
         raise NotImplementedError
 
     def items(self, e, row) -> list[dict]:
@@ -90,11 +105,12 @@ class ItemsCondition(Condition):
 
     def to_sql(self, c, alias):
         i = c.alias("i")
-        items, params = self.items_sql(c, alias)
-        inner, inner_params = c.group(self.match, i)
+        items, params, outer = self.items_sql(c, alias)
         period, period_params = self.period.sql(f"{i}.at") if self.period else ("TRUE", [])
-        sql = f"EXISTS (SELECT 1 FROM {items} {i} WHERE {period} AND {inner})"
-        return (sql if self.found else f"NOT {sql}"), params + period_params + inner_params
+        exists = c.related(outer, f"{i}.owner", f"FROM {items} {i} WHERE {period}",
+                           params + period_params)
+        sql, params = exists(*c.group(self.match, i))
+        return (sql if self.found else f"NOT {sql}"), params
 
     def evaluate(self, e, row):
         found = any((not self.period or self.period.contains(item["at"], e.now))
@@ -153,25 +169,26 @@ class Products(ItemsCondition):
                 "registeredOnlySources": ["wishlist", "ordered"]}
 
     def items_sql(self, c, alias):
+        outer = c.shopper(alias)
         if self.source == "cart":
-            source, ca, params = c.carts(alias)
+            source, ca, key, params = c.carts()
             table, where = source.split(" WHERE ", 1)
-            return (f"(SELECT v.product_id, l.variant_id, {ca}.last_change AS at {table} "
-                    f"JOIN checkout_checkoutline l ON l.checkout_id = {ca}.token LEFT JOIN "
-                    f"product_productvariant v ON v.id = l.variant_id WHERE {where})"), params
+            return (f"(SELECT {key} AS owner, v.product_id, l.variant_id, {ca}.last_change AS at "
+                    f"{table} JOIN checkout_checkoutline l ON l.checkout_id = {ca}.token "
+                    f"LEFT JOIN product_productvariant v ON v.id = l.variant_id WHERE {where})"
+                    ), params, outer
         if self.source == "wishlist":
-            return (f"(SELECT w.product_id, w.variant_id, w.added_at AS at FROM "
-                    f"saleor_segments_wishlistitem w WHERE w.customer_id = {alias}.id)"), []
+            return ("(SELECT w.customer_id AS owner, w.product_id, w.variant_id, w.added_at AS at "
+                    "FROM saleor_segments_wishlistitem w)"), [], outer
         if self.source == "viewed":
-            owner = ("pv.checkout_token = {}.token" if c.subject == "visitor"
-                     else "pv.customer_id = {}.id").format(alias)
-            return (f"(SELECT pv.product_id, pv.variant_id, pv.viewed_at AS at FROM "
-                    f"saleor_segments_productview pv WHERE {owner} AND pv.channel_id = %s)"), [
-                c.channel_id]
-        return (f"(SELECT v.product_id, ol.variant_id, o.created_at AS at FROM order_order o "
-                f"JOIN order_orderline ol ON ol.order_id = o.id LEFT JOIN product_productvariant v "
-                f"ON v.id = ol.variant_id WHERE o.user_id = {alias}.id AND o.channel_id = %s "
-                f"AND o.status <> ALL(%s))"), [c.channel_id, NOT_ORDERED]
+            owner = "pv.checkout_token" if c.subject == "visitor" else "pv.customer_id"
+            return (f"(SELECT {owner} AS owner, pv.product_id, pv.variant_id, pv.viewed_at AS at "
+                    f"FROM saleor_segments_productview pv WHERE pv.channel_id = %s)"), [
+                c.channel_id], outer
+        return ("(SELECT o.user_id AS owner, v.product_id, ol.variant_id, o.created_at AS at "
+                "FROM order_order o JOIN order_orderline ol ON ol.order_id = o.id LEFT JOIN "
+                "product_productvariant v ON v.id = ol.variant_id WHERE o.channel_id = %s "
+                "AND o.status <> ALL(%s))"), [c.channel_id, NOT_ORDERED], outer
 
     def items(self, e, row):
         snap = e.snap
@@ -267,8 +284,8 @@ class Sku(ItemCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        return sql_any(self.cmp, f"FROM product_productvariant pv WHERE {item_variants(alias)}",
-                       [], "pv.sku")
+        return sql_any(self.cmp, item_variants(c, alias, "FROM product_productvariant pv WHERE TRUE",
+                                               []), "pv.sku")
 
     def evaluate(self, e, item):
         return self.cmp.matches_any([v["sku"] for v in _variants_of(e, item)], e.now)
@@ -295,13 +312,12 @@ class CategoryIs(ItemCondition):
         return {**cmp_json(self.cmp), "include_descendants": self.include_descendants}
 
     def to_sql(self, c, alias):
-        source = (f"FROM product_product p JOIN product_category pc ON pc.id = p.category_id "
-                  f"{{}} WHERE p.id = {alias}.product_id")
+        source = "FROM product_product p JOIN product_category pc ON pc.id = p.category_id"
         if self.include_descendants:
-            source = source.format("JOIN product_category anc ON anc.tree_id = pc.tree_id "
-                                   "AND anc.lft <= pc.lft AND anc.rght >= pc.rght")
-            return sql_any(self.cmp, source, [], "anc.id")
-        return sql_any(self.cmp, source.format(""), [], "pc.id")
+            source += (" JOIN product_category anc ON anc.tree_id = pc.tree_id "
+                       "AND anc.lft <= pc.lft AND anc.rght >= pc.rght")
+        exists = product_rows(c, alias, "p.id", source + " WHERE TRUE")
+        return sql_any(self.cmp, exists, "anc.id" if self.include_descendants else "pc.id")
 
     def evaluate(self, e, item):
         product = e.snap.one("product_product", "id", item["product_id"])
@@ -323,8 +339,9 @@ class CollectionIs(ItemCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        return sql_any(self.cmp, f"FROM product_collectionproduct cp WHERE "
-                                 f"cp.product_id = {alias}.product_id", [], "cp.collection_id")
+        exists = product_rows(c, alias, "cp.product_id",
+                              "FROM product_collectionproduct cp WHERE TRUE")
+        return sql_any(self.cmp, exists, "cp.collection_id")
 
     def evaluate(self, e, item):
         links = e.snap.by("product_collectionproduct", "product_id").get(item["product_id"], [])
@@ -340,8 +357,8 @@ class ProductTypeIs(ItemCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        return sql_any(self.cmp, f"FROM product_product p WHERE p.id = {alias}.product_id", [],
-                       "p.product_type_id")
+        exists = product_rows(c, alias, "p.id", "FROM product_product p WHERE TRUE")
+        return sql_any(self.cmp, exists, "p.product_type_id")
 
     def evaluate(self, e, item):
         product = e.snap.one("product_product", "id", item["product_id"])
@@ -369,13 +386,21 @@ class ProductAttribute(ItemCondition):
         return {"attribute": self.attribute, **cmp_json(self.cmp)}
 
     def to_sql(self, c, alias):
-        source = (f"FROM (SELECT apv.value_id FROM attribute_assignedproductattributevalue apv "
-                  f"WHERE apv.product_id = {alias}.product_id UNION ALL SELECT vav.value_id FROM "
-                  f"attribute_assignedvariantattributevalue vav JOIN product_productvariant pv ON "
-                  f"pv.id = vav.variant_id WHERE {item_variants(alias)}) x JOIN "
-                  f"attribute_attributevalue av ON av.id = x.value_id JOIN attribute_attribute "
-                  f"a ON a.id = av.attribute_id WHERE a.slug = %s")
-        return sql_any(self.cmp, source, [self.attribute], "av.name")
+        values = ("JOIN attribute_attributevalue av ON av.id = x.value_id JOIN "
+                  "attribute_attribute a ON a.id = av.attribute_id WHERE a.slug = %s")
+        on_product = product_rows(c, alias, "x.product_id", "FROM "
+                                  f"attribute_assignedproductattributevalue x {values}",
+                                  [self.attribute])
+        on_variant = item_variants(c, alias, "FROM product_productvariant pv JOIN "
+                                   "attribute_assignedvariantattributevalue x ON x.variant_id = "
+                                   f"pv.id {values}", [self.attribute])
+
+        def exists(cond="TRUE", cond_params=()):
+            a, a_params = on_product(cond, cond_params)
+            b, b_params = on_variant(cond, cond_params)
+            return f"({a} OR {b})", a_params + b_params
+
+        return sql_any(self.cmp, exists, "av.name")
 
     def evaluate(self, e, item):
         snap = e.snap
@@ -401,9 +426,10 @@ class ProductPrice(ItemCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        source = (f"FROM product_productvariant pv JOIN product_productvariantchannellisting vcl "
-                  f"ON vcl.variant_id = pv.id WHERE vcl.channel_id = %s AND {item_variants(alias)}")
-        return sql_any(self.cmp, source, [c.channel_id], "vcl.price_amount")
+        exists = item_variants(c, alias, "FROM product_productvariant pv JOIN "
+                               "product_productvariantchannellisting vcl ON vcl.variant_id = pv.id "
+                               "WHERE vcl.channel_id = %s", [c.channel_id])
+        return sql_any(self.cmp, exists, "vcl.price_amount")
 
     def evaluate(self, e, item):
         prices = [listing["price_amount"] for variant in _variants_of(e, item)

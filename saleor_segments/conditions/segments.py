@@ -46,11 +46,12 @@ class SegmentMember(Condition):
 
     def to_sql(self, c, alias):
         if c.subject == "visitor":
-            source = (f"FROM saleor_segments_visitormembership sm WHERE "
-                      f"sm.checkout_token = {alias}.token")
+            exists = c.related(c.shopper(alias), "sm.checkout_token",
+                               "FROM saleor_segments_visitormembership sm WHERE TRUE", [])
         else:
-            source = f"FROM saleor_segments_customermembership sm WHERE sm.customer_id = {alias}.id"
-        return sql_any(self.cmp, source, [], "sm.segment_id")
+            exists = c.related(c.shopper(alias), "sm.customer_id",
+                               "FROM saleor_segments_customermembership sm WHERE TRUE", [])
+        return sql_any(self.cmp, exists, "sm.segment_id")
 
     def evaluate(self, e, row):
         if e.subject == "visitor":

@@ -52,20 +52,41 @@ class Compiler:
 
     # --- helpers shared by kinds -------------------------------------------------------------
 
-    def carts(self, alias: str) -> tuple[str, str, list]:
-        """``FROM ... WHERE ...`` over the shopper's checkouts in the channel, and its alias."""
+    def shopper(self, alias: str) -> str:
+        return f"{alias}.{SUBJECTS[self.subject][2]}"
+
+    def related(self, outer: str, key: str, source: str, params: list):
+        """A test "some row of ``source`` with ``key`` = ``outer`` meets a condition".
+
+        Returns ``exists(cond_sql, cond_params)``. ``source`` is ``FROM ... WHERE ...`` without
+        the correlation. Set-based: ``outer IN (uncorrelated subquery)``, which PostgreSQL runs
+        as a semi-join (or one hashed subplan under OR/NOT); single: a correlated EXISTS."""
+
+        def exists(cond: str = "TRUE", cond_params=()) -> tuple[str, list]:
+            if self.single:
+                return (f"EXISTS (SELECT 1 {source} AND {key} = {outer} AND {cond})",
+                        list(params) + list(cond_params))
+            # the guard keeps the result non-NULL when outer is NULL (NOT must stay exact)
+            return (f"({outer} IS NOT NULL AND {outer} IN (SELECT {key} {source} AND {key} "
+                    f"IS NOT NULL AND {cond}))", list(params) + list(cond_params))
+
+        return exists
+
+    def carts(self) -> tuple[str, str, str, list]:
+        """(``FROM ... WHERE ...`` over checkouts in the channel, alias, shopper key, params)."""
         ca = self.alias("ca")
         if self.subject == "visitor":
-            return f"FROM checkout_checkout {ca} WHERE {ca}.token = {alias}.token", ca, []
-        return (f"FROM checkout_checkout {ca} WHERE {ca}.user_id = {alias}.id "
-                f"AND {ca}.channel_id = %s", ca, [self.channel_id])
+            return (f"FROM checkout_checkout {ca} WHERE {ca}.user_id IS NULL", ca,
+                    f"{ca}.token", [])
+        return (f"FROM checkout_checkout {ca} WHERE {ca}.channel_id = %s", ca, f"{ca}.user_id",
+                [self.channel_id])
 
     def aggregate(self, *, outer: str, key: str, source: str, params: list, agg: str,
                   zero, cmp: Comparison) -> tuple[str, list]:
         """Compare an aggregate over rows related to ``outer`` (``key`` = outer) with ``cmp``.
 
         ``source`` is ``FROM ... WHERE ...`` without the correlation. Shoppers without rows get
-        ``zero`` (None for averages). Set-based: one grouped pass, joined back by key."""
+        ``zero`` (None for averages). Set-based: one grouped pass, then a semi/anti-join."""
         if self.single:
             value = f"(SELECT {agg} {source} AND {key} = {outer})"
             v = self.alias("v")
@@ -73,14 +94,12 @@ class Compiler:
             return (f"(SELECT {cmp_sql} FROM (SELECT COALESCE({value}, %s) AS x) {v})",
                     cmp_params + params + [zero])
         cmp_sql, cmp_params = cmp.sql(agg)
-        grouped = self.alias("g")
         if cmp.matches(zero, dt.datetime.now(dt.UTC)):  # shoppers without rows match
-            having, wrapper = f"NOT ({cmp_sql})", "NOT EXISTS"
+            having, negate = f"NOT ({cmp_sql})", "NOT "
         else:
-            having, wrapper = cmp_sql, "EXISTS"
-        sql = (f"{wrapper} (SELECT 1 FROM (SELECT {key} AS k {source} AND {key} IS NOT NULL "
-               f"GROUP BY {key} HAVING {having}) {grouped} WHERE {grouped}.k = {outer})")
-        return sql, params + cmp_params
+            having, negate = cmp_sql, ""
+        return (f"{negate}({outer} IN (SELECT {key} {source} AND {key} IS NOT NULL "
+                f"GROUP BY {key} HAVING {having}))"), params + cmp_params
 
 
 def bind(params: list, now: dt.datetime) -> list:

@@ -60,8 +60,9 @@ def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
         params += bind(list(seg_params), now)
     ids = [s.pk for s in segments]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pg_advisory_xact_lock({LOCK_SHOPPER}, hashtext(%s)), "
+        cursor.execute(  # JIT compilation costs more than a one-row query
+            f"SELECT set_config('jit', 'off', true), "
+            f"pg_advisory_xact_lock({LOCK_SHOPPER}, hashtext(%s)), "
             f"(SELECT count(pg_advisory_xact_lock_shared({LOCK_SEGMENT}, id)) "
             f"FROM unnest(%s::int[]) AS id)", [f"{subject}:{shopper}", ids])
         cursor.execute(

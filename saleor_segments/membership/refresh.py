@@ -7,6 +7,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -51,6 +52,9 @@ def _refresh(queryset, now, reason, expect=None) -> RefreshResult:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_SEGMENT}, id) "
                            "FROM unnest(%s::int[]) AS id ORDER BY id", [ids])
+            # hashed subplans and hash joins over all customers need memory, not disk
+            cursor.execute("SELECT set_config('work_mem', %s, true)",
+                           [getattr(settings, "SEGMENTS_REFRESH_WORK_MEM", "256MB")])
         # read definitions under the lock: a concurrent save can't slip between compile and write
         segments = [s for s in Segment.objects.filter(pk__in=ids) if s.is_active]
         result = RefreshResult([s.pk for s in segments], skipped=not segments)

@@ -27,14 +27,17 @@ def insert(table: str, **values) -> dict:
 
 
 def insert_many(table: str, rows: list[dict]) -> None:
-    """Bulk insert rows sharing the same columns (explicit ids allowed)."""
+    """Bulk insert rows sharing the same columns with COPY (explicit ids allowed)."""
     if not rows:
         return
     columns = list(rows[0])
-    data = [list(_prepare(table, row).values()) for row in rows]
+    _prepare(table, rows[0])  # column check
+    jsonb = [SALEOR_TABLES[table].columns[c] == "jsonb" for c in columns]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                           f"({', '.join(['%s'] * len(columns))})", data)
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([Jsonb(row[c]) if j else row[c]
+                                for c, j in zip(columns, jsonb, strict=True)])
 
 
 def reset_identities() -> None:

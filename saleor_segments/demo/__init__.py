@@ -1,0 +1,1 @@
+"""The demo store (standalone mode): realistic generated data and example segments."""

@@ -1,0 +1,93 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from tqdm import tqdm
+
+from ...conditions import Event
+from ...membership.check import check_customer
+from ...membership.members import matched_customers, member_count
+from ...membership.refresh import refresh_segment
+from ...models import Segment
+from ...services import create_segment
+from .segments_members import format_rows
+
+
+class Command(BaseCommand):
+    help = ("Standalone demo: build a store, define segments, refresh them, show members "
+            "and a real-time re-check.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--show", type=int, default=5, help="members shown per segment")
+
+    def handle(self, *args, customers, seed, show, **options):
+        from ...demo.segments import example_segments
+        from ...demo.store import DemoStore
+
+        if "saleor_tables" not in {c.label for c in __import__("django.apps").apps.apps
+                                   .get_app_configs()}:
+            raise CommandError("the demo writes a store: run it in standalone mode only")
+        out = self.stdout
+        out.write(self.style.MIGRATE_HEADING(f"1. Building a demo store of {customers:,} "
+                                             "customers"))
+        started = time.perf_counter()
+        steps = tqdm(total=7, unit="step", file=self.stderr._out)
+        store = DemoStore(customers, seed)
+        ids = store.build(progress=lambda name: (steps.set_description(name), steps.update()))
+        steps.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT (SELECT count(*) FROM account_user), (SELECT count(*) FROM "
+                           "order_order), (SELECT count(*) FROM checkout_checkout), "
+                           "(SELECT count(*) FROM product_product)")
+            users, orders, checkouts, products = cursor.fetchone()
+        out.write(f"   {users:,} customers, {orders:,} orders, {checkouts:,} checkouts, "
+                  f"{products} products in {time.perf_counter() - started:.1f}s")
+
+        out.write(self.style.MIGRATE_HEADING("2. Defining segments"))
+        Segment.objects.all().delete()
+        segments = []
+        for spec in example_segments(ids):
+            segments.append(create_segment(channel_id=ids["channel"], **spec))
+            out.write(f"   #{segments[-1].pk} {spec['name']}  ({segments[-1].apply_to})")
+
+        out.write(self.style.MIGRATE_HEADING("3. Refreshing (one set-based statement each)"))
+        for segment in tqdm(segments, unit="segment", file=self.stderr._out):
+            result = refresh_segment(segment)
+            tqdm.write(f"   #{segment.pk} {segment.name}: +{result.joined} -{result.left} in "
+                       f"{result.seconds * 1000:.0f} ms", file=out._out)
+
+        out.write(self.style.MIGRATE_HEADING("4. Members"))
+        for segment in segments:
+            out.write(self.style.SUCCESS(f"\n   {segment.name}: {member_count(segment.pk):,} "
+                                         "members"))
+            if segment.apply_to == "visitors":
+                out.write("   (anonymous checkouts)")
+                continue
+            for line in format_rows(matched_customers(segment.pk, first=show).rows):
+                out.write("   " + line)
+
+        out.write(self.style.MIGRATE_HEADING("\n5. Real-time check: a shopper fills a cart"))
+        big_carts = next(s for s in segments if s.name == "Big carts")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT u.id FROM account_user u WHERE NOT EXISTS (SELECT 1 FROM "
+                           "checkout_checkout c WHERE c.user_id = u.id) ORDER BY u.id LIMIT 1")
+            shopper = cursor.fetchone()[0]
+            cursor.execute("INSERT INTO checkout_checkout (token, created_at, last_change, "
+                           "user_id, channel_id, currency, subtotal_gross_amount, "
+                           "total_gross_amount) VALUES (gen_random_uuid(), now(), now(), %s, "
+                           "%s, 'USD', 480, 480)", [shopper, ids["channel"]])
+        started = time.perf_counter()
+        result = check_customer(shopper, Event.CHECKOUT, ids["channel"],
+                                reason="event:checkout_updated")
+        names = {s.pk: s.name for s in segments}
+        out.write(f"   customer {shopper} re-checked against {len(result.checked)} cart-related "
+                  f"segments in {(time.perf_counter() - started) * 1000:.1f} ms: joined "
+                  f"{[names[pk] for pk in result.joined]}")
+        assert big_carts.pk in result.joined
+        out.write(self.style.MIGRATE_HEADING("\nDone. Try: python manage.py segments_members "
+                                             f"{segments[0].pk}"))
+        call_command("segments_members", segments[0].pk, first=1, verbosity=0,
+                     stdout=open("/dev/null", "w"))
