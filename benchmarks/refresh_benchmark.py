@@ -1,0 +1,280 @@
+"""Segment refresh at scale: 1,000,000 customers and 5,000,000 orders generated in SQL.
+
+    DATABASE_URL=postgresql://... python benchmarks/refresh_benchmark.py [--customers N]
+
+Prints, for three segments: full refresh (first and steady-state), the hand-written SQL floor,
+the per-customer Python loop (extrapolated), and the one-customer check against 50 segments.
+It wipes the standalone store tables of the database it is given: never point it at a shop.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_segments.standalone.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from saleor_segments.evaluation.compile import bind  # noqa: E402
+from saleor_segments.membership.check import check_customer  # noqa: E402
+from saleor_segments.membership.definitions import compiled  # noqa: E402
+from saleor_segments.membership.refresh import refresh_segment  # noqa: E402
+from saleor_segments.models import (  # noqa: E402
+    CustomerField, CustomerMembership, MembershipLog, Segment,
+)
+from saleor_segments.services import create_segment  # noqa: E402
+from saleor_segments.standalone.rows import truncate_store  # noqa: E402
+
+NOW = dt.datetime.now(dt.UTC)
+
+GENERATE = """
+SELECT setseed(0.42);
+INSERT INTO channel_channel (id, name, slug, currency_code, is_active)
+VALUES (1, 'Default', 'default', 'USD', true);
+INSERT INTO product_category (id, name, slug, parent_id, tree_id, lft, rght, level) VALUES
+ (1, 'Apparel', 'apparel', NULL, 1, 1, 6, 0), (2, 'Shoes', 'shoes', 1, 1, 2, 5, 1),
+ (3, 'Sneakers', 'sneakers', 2, 1, 3, 4, 2), (4, 'Books', 'books', NULL, 2, 1, 2, 0),
+ (5, 'Home', 'home', NULL, 3, 1, 2, 0);
+INSERT INTO product_producttype (id, name, slug) VALUES (1, 'Simple', 'simple');
+INSERT INTO product_product (id, name, slug, product_type_id, category_id)
+SELECT g, 'Product ' || g, 'product-' || g, 1, 1 + g %% 5 FROM generate_series(1, 2000) g;
+INSERT INTO product_productvariant (id, sku, name, product_id)
+SELECT g, 'SKU-' || g, '', 1 + (g - 1) / 2 FROM generate_series(1, 4000) g;
+INSERT INTO product_productvariantchannellisting (id, variant_id, channel_id, currency, price_amount)
+SELECT g, g, 1, 'USD', 5 + (g * 37) %% 300 FROM generate_series(1, 4000) g;
+INSERT INTO attribute_attribute (id, slug, name, type, input_type)
+VALUES (1, 'gender', 'Gender', 'CUSTOMER', 'dropdown');
+INSERT INTO attribute_attributevalue (id, name, slug, attribute_id)
+VALUES (1, 'Female', 'female', 1), (2, 'Male', 'male', 1);
+INSERT INTO account_address (id, first_name, last_name, city, country, country_area, postal_code,
+                             phone, company_name, street_address_1, street_address_2, city_area)
+SELECT g, 'First' || g, 'Last' || g,
+       (ARRAY['Los Angeles', 'New York', 'Chicago', 'Houston', 'Seattle', 'Miami', 'Austin',
+              'San Diego', 'Boston', 'Denver'])[1 + (random() * 9.999)::int / 1],
+       'US', (ARRAY['CA', 'NY', 'IL', 'TX', 'WA', 'FL', 'TX', 'CA', 'MA', 'CO'])[1 + g %% 10],
+       lpad((g %% 99999)::text, 5, '0'), '', '', '1 Main St', '', ''
+FROM generate_series(1, %(customers)s) g;
+UPDATE account_address SET country_area = 'CA' WHERE city IN ('Los Angeles', 'San Diego')
+  AND random() < 0.8;
+INSERT INTO account_user (id, email, first_name, last_name, is_staff, is_active, is_confirmed,
+    date_joined, updated_at, language_code, number_of_orders, default_billing_address_id,
+    default_shipping_address_id, metadata, private_metadata)
+SELECT g, 'user' || g || '@example.com', 'First' || g, 'Last' || g, false, true, true,
+       now() - (random() * 900) * interval '1 day', now(), 'en', 0, g, g, '{}', '{}'
+FROM generate_series(1, %(customers)s) g;
+INSERT INTO account_user_addresses (id, user_id, address_id)
+SELECT g, g, g FROM generate_series(1, %(customers)s) g;
+INSERT INTO attribute_assigneduserattributevalue (id, user_id, value_id)
+SELECT g, g, CASE WHEN random() < 0.52 THEN 1 ELSE 2 END
+FROM generate_series(1, %(customers)s) g WHERE random() < 0.9;
+INSERT INTO order_order (id, number, created_at, status, user_id, user_email, channel_id,
+    currency, total_net_amount, total_gross_amount, subtotal_net_amount, subtotal_gross_amount)
+SELECT gen_random_uuid(), g, now() - (random() * 730) * interval '1 day',
+       (ARRAY['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'unfulfilled', 'canceled',
+              'returned', 'draft'])[1 + (random() * 7.999)::int / 1],
+       1 + (random() * (%(customers)s - 1))::int, '', 1, 'USD', t, t, t, t
+FROM (SELECT g, round((20 + random() * 980)::numeric, 2) AS t
+      FROM generate_series(1, %(orders)s) g) s;
+INSERT INTO order_orderline (id, order_id, variant_id, product_sku, quantity,
+                             unit_price_gross_amount, total_price_gross_amount)
+SELECT gen_random_uuid(), o.id, 1 + (random() * 3999)::int, NULL, 1 + (random() * 2)::int, 10, 10
+FROM order_order o CROSS JOIN LATERAL generate_series(1, CASE WHEN random() < 0.3 THEN 2 ELSE 1 END) n;
+INSERT INTO checkout_checkout (token, created_at, last_change, user_id, channel_id, currency,
+    subtotal_gross_amount, subtotal_net_amount, total_gross_amount, total_net_amount,
+    shipping_price_gross_amount, shipping_price_net_amount, discount_amount)
+SELECT gen_random_uuid(), now(), now() - random() * interval '20 days',
+       CASE WHEN g %% 10 = 0 THEN NULL ELSE (g * 3) %% %(customers)s + 1 END, 1, 'USD',
+       s, s, s, s, 0, 0, 0
+FROM (SELECT g, round((random() * 500)::numeric, 2) AS s
+      FROM generate_series(1, %(customers)s / 3) g) x;
+INSERT INTO checkout_checkoutline (id, checkout_id, variant_id, quantity, is_gift,
+                                   total_price_gross_amount)
+SELECT gen_random_uuid(), c.token, 1 + (random() * 3999)::int, 1 + (random() * 3)::int, false, 10
+FROM checkout_checkout c CROSS JOIN LATERAL generate_series(1, 1 + (random() * 2.5)::int) n;
+"""
+
+SEGMENTS = {
+    "seed example (women in LA)": (
+        {"conditions": [
+            {"kind": "customer.attribute", "attribute": "gender", "type": "string",
+             "operator": "is", "value": "female"},
+            {"kind": "address", "address": "any", "conditions": [
+                {"kind": "address.field", "field": "city", "operator": "contains",
+                 "value": "Los Angeles"},
+                {"kind": "address.field", "field": "country_area", "operator": "is",
+                 "value": "CA"}]}]},
+        """SELECT u.id FROM account_user u WHERE NOT u.is_staff
+           AND u.id IN (SELECT x.user_id FROM attribute_assigneduserattributevalue x
+                        JOIN attribute_attributevalue v ON v.id = x.value_id
+                        JOIN attribute_attribute a ON a.id = v.attribute_id
+                        WHERE a.slug = 'gender' AND lower(v.name) = 'female')
+           AND u.id IN (SELECT ua.user_id FROM account_user_addresses ua
+                        JOIN account_address ad ON ad.id = ua.address_id
+                        WHERE ad.city ILIKE '%%los angeles%%' AND ad.country_area = 'CA')"""),
+    "3+ orders >= 500 in 90 days with category": (
+        {"conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 3,
+                         "period": {"last_days": 90}, "conditions": [
+                             {"kind": "order.field", "field": "status", "operator": "not_in",
+                              "value": ["canceled"]},
+                             {"kind": "order.field", "field": "total", "operator": "gte",
+                              "value": 500},
+                             {"kind": "order.products", "conditions": [
+                                 {"kind": "product.category", "operator": "is", "value": 2}]}]}]},
+        """SELECT o.user_id FROM order_order o
+           WHERE o.channel_id = 1 AND o.status NOT IN ('draft', 'canceled')
+             AND o.created_at >= now() - interval '90 days' AND o.total_gross_amount >= 500
+             AND EXISTS (SELECT 1 FROM order_orderline l
+                         JOIN product_productvariant v ON v.id = l.variant_id
+                         JOIN product_product p ON p.id = v.product_id
+                         WHERE l.order_id = o.id AND p.category_id IN (2, 3))
+           GROUP BY o.user_id HAVING count(*) >= 3"""),
+    "cart >= 200 with a sneaker": (
+        {"conditions": [
+            {"kind": "cart", "field": "subtotal", "operator": "gte", "value": 200},
+            {"kind": "products", "source": "cart", "conditions": [
+                {"kind": "product.category", "operator": "is", "value": 3}]}]},
+        """SELECT DISTINCT c.user_id FROM checkout_checkout c
+           WHERE c.channel_id = 1 AND c.user_id IS NOT NULL AND c.subtotal_gross_amount >= 200
+             AND c.user_id IN (SELECT c2.user_id FROM checkout_checkout c2
+                               JOIN checkout_checkoutline l ON l.checkout_id = c2.token
+                               JOIN product_productvariant v ON v.id = l.variant_id
+                               JOIN product_product p ON p.id = v.product_id
+                               WHERE c2.channel_id = 1 AND p.category_id = 3)"""),
+}
+
+
+def timed(fn, repeat=1):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), value
+
+
+def scalar(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def generate(customers, orders):
+    print(f"generating {customers:,} customers and {orders:,} orders in SQL ...", flush=True)
+    truncate_store()
+    Segment.objects.all().delete()
+    MembershipLog.objects.all().delete()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for statement in GENERATE.split(";\n"):
+            if statement.strip():
+                cursor.execute(statement, {"customers": customers, "orders": orders})
+        cursor.execute("ANALYZE")
+    print(f"  done in {time.perf_counter() - started:.0f}s", flush=True)
+
+
+def fifty_segments():
+    """A mix of every condition group, as a store with many segments has."""
+    specs = []
+    for i in range(50):
+        kind = i % 5
+        if kind == 0:
+            c = {"kind": "customer.field", "field": "email", "operator": "contains",
+                 "value": f"{i}@"}
+        elif kind == 1:
+            c = {"kind": "address", "conditions": [{"kind": "address.field", "field": "city",
+                                                    "operator": "is", "value": "Chicago"}]}
+        elif kind == 2:
+            c = {"kind": "cart", "field": "subtotal", "operator": "gte", "value": 10 * i}
+        elif kind == 3:
+            c = {"kind": "orders", "measure": "total", "operator": "gte", "value": 100 * i,
+                 "period": {"last_days": 30 + i}, "conditions": []}
+        else:
+            c = {"kind": "products", "source": "ordered", "conditions": [
+                {"kind": "product.category", "operator": "is", "value": 1 + i % 5}]}
+        specs.append(create_segment(name=f"bench {i}", channel_id=1,
+                                    conditions={"conditions": [c]}))
+    return specs
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--orders", type=int, default=5_000_000)
+    parser.add_argument("--reuse", action="store_true", help="keep existing generated data")
+    parser.add_argument("--sample", type=int, default=2000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if not (args.reuse and scalar("SELECT count(*) FROM account_user") == args.customers):
+        generate(args.customers, args.orders)
+    Segment.objects.all().delete()
+    CustomerField.objects.get_or_create(source="attribute", key="gender",
+                                        defaults={"value_type": "string"})
+    print(f"\nPostgreSQL {scalar('SHOW server_version')}; {args.customers:,} customers, "
+          f"{scalar('SELECT count(*) FROM order_order'):,} orders, "
+          f"{scalar('SELECT count(*) FROM order_orderline'):,} order lines, "
+          f"{scalar('SELECT count(*) FROM checkout_checkout'):,} checkouts\n")
+    header = (f"{'segment':44} {'members':>9} {'first':>8} {'steady':>8} {'query':>8} "
+              f"{'hand':>8} {'ratio':>6} {'py loop':>9} {'loop/steady':>11}")
+    print(header)
+    print("-" * len(header))
+    rng = random.Random(1)
+    for name, (conditions, hand_sql) in SEGMENTS.items():
+        segment = create_segment(name=name, channel_id=1, conditions=conditions)
+        first, _ = timed(lambda s=segment: refresh_segment(s))
+        steady, _ = timed(lambda s=segment: refresh_segment(s), repeat=3)
+        sql, params, _ = compiled(segment, "customer")
+        query, count = timed(lambda: scalar(f"SELECT count(*) FROM ({sql}) q",
+                                            bind(list(params), NOW)), repeat=3)
+        hand, hand_count = timed(lambda: scalar(f"SELECT count(*) FROM ({hand_sql}) q"),
+                                 repeat=3)
+        members = CustomerMembership.objects.filter(segment=segment).count()
+        assert members == count, (members, count)
+        if hand_count != count:
+            print(f"  note: hand-written query found {hand_count:,}, engine {count:,}")
+        # Adobe Commerce's way: validate each customer on its own (one query per customer)
+        single_sql, single_params, _ = compiled(segment, "customer", single=True)
+        ids = rng.sample(range(1, args.customers + 1), min(args.sample, args.customers))
+        bound = bind(list(single_params), NOW)
+
+        def loop():
+            with connection.cursor() as cursor:
+                for pk in ids:
+                    cursor.execute(f"SELECT EXISTS ({single_sql} AND u.id = %s)", bound + [pk])
+                    cursor.fetchone()
+
+        loop_time, _ = timed(loop)
+        loop_full = loop_time / len(ids) * args.customers
+        print(f"{name:44} {members:>9,} {first:>7.2f}s {steady:>7.2f}s {query:>7.2f}s "
+              f"{hand:>7.2f}s {steady / hand:>5.2f}x {loop_full:>8.0f}s {loop_full / steady:>10.0f}x",
+              flush=True)
+
+    print("\none customer checked against 50 active segments (real-time check):")
+    segments = fifty_segments()
+    latencies = []
+    ids = rng.sample(range(1, args.customers + 1), 300)
+    for pk in ids[:20]:
+        check_customer(pk, now=NOW)  # warm caches and compiled definitions
+    for pk in ids[20:]:
+        started = time.perf_counter()
+        result = check_customer(pk, now=NOW)
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert len(result.checked) >= 50
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95)]
+    print(f"  median {statistics.median(latencies):.2f} ms, p95 {p95:.2f} ms "
+          f"over {len(latencies)} customers ({len(segments)} bench segments + 3 above)")
+
+
+if __name__ == "__main__":
+    main()
