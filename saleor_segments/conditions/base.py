@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .errors import ConditionError, ConditionErrorCode, join_path
 from .operators import OPERATOR_LABELS, Comparison
@@ -166,6 +166,3 @@ class FieldCondition(Condition):
 def cmp_json(cmp: Comparison) -> dict:
     return {"operator": cmp.operator, "value": cmp.to_json()}
 
-
-def comparison_from(r: Reader, vtype: ValueType) -> Any:
-    return r.comparison(vtype)

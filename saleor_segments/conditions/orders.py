@@ -130,7 +130,7 @@ class OrderAddress(Condition):
     def to_sql(self, c, alias):
         a = c.alias("a")
         exists = c.related(f"{alias}.{self.address}_address_id", f"{a}.id",
-                           f"FROM account_address {a} WHERE TRUE", [])
+                           f"FROM account_address {a} WHERE TRUE", [], per_row=True)
         return exists(*c.group(self.match, a))
 
     def evaluate(self, e, order):
@@ -162,9 +162,9 @@ class OrderProducts(ItemsCondition):
         return {"found": self.found}
 
     def items_sql(self, c, alias):
-        return (f"(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
-                f"AS at FROM order_orderline ol LEFT JOIN product_productvariant v "
-                f"ON v.id = ol.variant_id)"), [], f"{alias}.id"
+        return ("(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
+                "AS at FROM order_orderline ol LEFT JOIN product_productvariant v "
+                "ON v.id = ol.variant_id)"), [], f"{alias}.id"
 
     def items(self, e, order):
         return [line_item(e, line["variant_id"], None)

@@ -108,7 +108,7 @@ class ItemsCondition(Condition):
         items, params, outer = self.items_sql(c, alias)
         period, period_params = self.period.sql(f"{i}.at") if self.period else ("TRUE", [])
         exists = c.related(outer, f"{i}.owner", f"FROM {items} {i} WHERE {period}",
-                           params + period_params)
+                           params + period_params, per_row=self.scope != Scope.SHOPPER)
         sql, params = exists(*c.group(self.match, i))
         return (sql if self.found else f"NOT {sql}"), params
 

@@ -55,15 +55,17 @@ class Compiler:
     def shopper(self, alias: str) -> str:
         return f"{alias}.{SUBJECTS[self.subject][2]}"
 
-    def related(self, outer: str, key: str, source: str, params: list):
+    def related(self, outer: str, key: str, source: str, params: list, per_row: bool = False):
         """A test "some row of ``source`` with ``key`` = ``outer`` meets a condition".
 
         Returns ``exists(cond_sql, cond_params)``. ``source`` is ``FROM ... WHERE ...`` without
         the correlation. Set-based: ``outer IN (uncorrelated subquery)``, which PostgreSQL runs
-        as a semi-join (or one hashed subplan under OR/NOT); single: a correlated EXISTS."""
+        as a semi-join (or one hashed subplan under OR/NOT). Single shopper, or ``per_row`` (a
+        big table looked up from an already narrowed row, such as an order's lines): a
+        correlated EXISTS, answered by index look-ups."""
 
         def exists(cond: str = "TRUE", cond_params=()) -> tuple[str, list]:
-            if self.single:
+            if self.single or per_row:
                 return (f"EXISTS (SELECT 1 {source} AND {key} = {outer} AND {cond})",
                         list(params) + list(cond_params))
             # the guard keeps the result non-NULL when outer is NULL (NOT must stay exact)

@@ -41,7 +41,7 @@ def matched_customers(segment_id: int, first: int = 50, after: str | None = None
     """One page of members with the grid's columns (billing address, else shipping), by id."""
     if not 1 <= first <= MAX_PAGE:
         raise ValueError(f"first must be between 1 and {MAX_PAGE}")
-    sql = f"""
+    sql = """
         SELECT u.id, u.first_name, u.last_name, u.email, ct.name, a.phone, a.postal_code,
                a.country, a.country_area, u.date_joined, m.joined_at
         FROM saleor_segments_customermembership m

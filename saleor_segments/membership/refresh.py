@@ -76,44 +76,58 @@ def _refresh(queryset, now, reason, expect=None) -> RefreshResult:
 
 
 def _apply(segments, table, now, reason) -> tuple[int, int]:
+    """Compute members, diff them against the stored ones, write and log, all set-based.
+
+    The diff is a FULL JOIN (PostgreSQL can only hash or merge it) kept in a temporary table,
+    and the writes run with nested loops off: every step stays linear in the number of rows,
+    whatever the (often stale) statistics of the membership table say."""
     parts, params = [], []
     for segment in segments:
         sql, seg_params, _events = compiled(segment, table.subject)
         parts.append(f"SELECT {segment.pk}::bigint AS segment_id, q.shopper FROM ({sql}) q")
         params += bind(list(seg_params), now)
-    versions = ", ".join(f"({s.pk}, {int(s.definition_version)})" for s in segments)
+    versions = ", ".join(f"({s.pk}::bigint, {int(s.definition_version)})" for s in segments)
     ids = [s.pk for s in segments]
     col, mt = table.column, table.table
     stale = any(s.refreshed_version != s.definition_version for s in segments)
-    bump = (f""", bumped AS (UPDATE {mt} x SET definition_version = v.version FROM versions v
-        WHERE x.segment_id = v.segment_id AND x.definition_version <> v.version
-        AND EXISTS (SELECT 1 FROM matched m WHERE m.segment_id = x.segment_id
-                    AND m.shopper = x.{col}))""" if stale else "")
-    sql = f"""
-    WITH versions(segment_id, version) AS (VALUES {versions}),
-    matched AS MATERIALIZED ({" UNION ALL ".join(parts)}),
-    joined AS (
-        INSERT INTO {mt} (segment_id, {col}, joined_at, definition_version)
-        SELECT m.segment_id, m.shopper, %s, v.version FROM matched m
-        JOIN versions v ON v.segment_id = m.segment_id
-        WHERE NOT EXISTS (SELECT 1 FROM {mt} x WHERE x.segment_id = m.segment_id
-                          AND x.{col} = m.shopper)
-        RETURNING segment_id, {col}, definition_version),
-    gone AS (
-        DELETE FROM {mt} x WHERE x.segment_id = ANY(%s)
-        AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.segment_id = x.segment_id
-                        AND m.shopper = x.{col})
-        RETURNING x.segment_id, x.{col}){bump},
-    logged AS (
-        INSERT INTO {LOG_TABLE} (segment_id, {col}, action, at, reason, definition_version)
-        SELECT segment_id, {col}, 'joined', %s, %s, definition_version FROM joined
-        UNION ALL
-        SELECT g.segment_id, g.{col}, 'left', %s, %s, v.version FROM gone g
-        JOIN versions v ON v.segment_id = g.segment_id
-        RETURNING action)
-    SELECT count(*) FILTER (WHERE action = 'joined'), count(*) FILTER (WHERE action = 'left')
-    FROM logged"""
+    keep = "OR c.version <> v.version" if stale else ""  # stayers whose version must move
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + [now, ids, now, reason, now, reason])
-        joined, left = cursor.fetchone()
+        cursor.execute("DROP TABLE IF EXISTS segments_diff")
+        cursor.execute(f"""
+            CREATE TEMPORARY TABLE segments_diff ON COMMIT DROP AS
+            WITH versions(segment_id, version) AS (VALUES {versions}),
+            matched AS MATERIALIZED ({" UNION ALL ".join(parts)}),
+            stored AS MATERIALIZED (
+                SELECT segment_id, {col} AS shopper, definition_version AS version FROM {mt}
+                WHERE segment_id = ANY(%s))
+            SELECT COALESCE(m.segment_id, c.segment_id) AS segment_id,
+                   COALESCE(m.shopper, c.shopper) AS shopper,
+                   m.shopper IS NOT NULL AS now_in, c.shopper IS NOT NULL AS was_in, v.version
+            FROM matched m FULL JOIN stored c
+              ON c.segment_id = m.segment_id AND c.shopper = m.shopper
+            JOIN versions v ON v.segment_id = COALESCE(m.segment_id, c.segment_id)
+            WHERE m.shopper IS NULL OR c.shopper IS NULL {keep}""", params + [ids])
+        cursor.execute("ANALYZE segments_diff")
+        cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
+        cursor.execute(f"""
+            INSERT INTO {mt} (segment_id, {col}, joined_at, definition_version)
+            SELECT segment_id, shopper, %s, version FROM segments_diff
+            WHERE now_in AND NOT was_in""", [now])
+        joined = cursor.rowcount
+        cursor.execute(f"""
+            DELETE FROM {mt} x USING segments_diff d
+            WHERE NOT d.now_in AND x.segment_id = d.segment_id AND x.{col} = d.shopper""")
+        left = cursor.rowcount
+        if stale:
+            cursor.execute(f"""
+                UPDATE {mt} x SET definition_version = d.version FROM segments_diff d
+                WHERE d.now_in AND d.was_in AND x.segment_id = d.segment_id
+                  AND x.{col} = d.shopper""")
+        cursor.execute(f"""
+            INSERT INTO {LOG_TABLE} (segment_id, {col}, action, at, reason, definition_version)
+            SELECT segment_id, shopper, CASE WHEN now_in THEN 'joined' ELSE 'left' END, %s, %s,
+                   version
+            FROM segments_diff WHERE now_in <> was_in""", [now, reason])
+        cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
+        cursor.execute("DROP TABLE segments_diff")
     return joined, left

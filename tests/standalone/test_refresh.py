@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection, connections, transaction
 
-from saleor_segments.conditions import Condition, Event, Scope, register, temporarily
+from saleor_segments.conditions import Condition, Event, Scope, temporarily
 from saleor_segments.conditions.base import cmp_json
 from saleor_segments.conditions.values import NUMBER
 from saleor_segments.membership.check import check_customer, check_visitor

@@ -1,0 +1,62 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from saleor_segments.services import create_segment
+
+from ..factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SHOP = {"conditions": [{"kind": "customer.field", "field": "email", "operator": "contains",
+                        "value": "@shop.com"}]}
+
+
+def run(*args, **kwargs):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err, **kwargs)
+    return out.getvalue(), err.getvalue()
+
+
+def test_validate_prints_normalised_tree_or_every_problem(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"conditions": [{"kind": "address", "conditions": [
+        {"kind": "address.field", "field": "country", "operator": "is", "value": "us"}]}]}))
+    out, _ = run("segments_validate", str(good))
+    assert json.loads(out)["conditions"][0]["conditions"][0]["value"] == "US"
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"conditions": [{"kind": "cart", "field": "lines",
+                                               "operator": "contains", "value": 1},
+                                              {"kind": "nope"}]}))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("segments_validate", str(bad), stderr=err)
+    assert "conditions[0].operator" in err.getvalue()
+    assert "conditions[1].kind: unknown condition kind 'nope'" in err.getvalue()
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("segments_validate", str(tmp_path / "missing.json"))
+
+
+def test_refresh_and_members(channel):
+    users = [UserFactory(email=f"u{i}@shop.com", first_name=f"U{i}") for i in range(3)]
+    segment = create_segment(name="shop", channel_id=channel["id"], conditions=SHOP)
+    out, _ = run("segments_refresh", segment.pk)
+    assert f"segment {segment.pk}: +3 -0" in out
+    out, _ = run("segments_refresh", "--all")
+    assert f"segment {segment.pk}: +0 -0" in out
+    out, _ = run("segments_refresh", "--channel", channel["id"])
+    assert "1 segments, +0 -0" in out
+
+    out, _ = run("segments_members", segment.pk, "--first", 2)
+    assert users[0]["email"] in out and users[2]["email"] not in out
+    cursor = out.split("--after ")[1].strip()
+    out, _ = run("segments_members", segment.pk, "--after", cursor)
+    assert users[2]["email"] in out and "3 members" in out
+
+    with pytest.raises(CommandError, match="does not exist"):
+        run("segments_refresh", 999999)
+    with pytest.raises(CommandError, match="does not exist"):
+        run("segments_members", 999999)
