@@ -66,7 +66,9 @@ class Compiler:
 
         def exists(cond: str = "TRUE", cond_params=()) -> tuple[str, list]:
             if self.single or per_row:
-                return (f"EXISTS (SELECT 1 {source} AND {key} = {outer} AND {cond})",
+                # OFFSET 0 keeps a per-row look-up from being turned into a hash of the table
+                fence = " OFFSET 0" if per_row and not self.single else ""
+                return (f"EXISTS (SELECT 1 {source} AND {key} = {outer} AND {cond}{fence})",
                         list(params) + list(cond_params))
             # the guard keeps the result non-NULL when outer is NULL (NOT must stay exact)
             return (f"({outer} IS NOT NULL AND {outer} IN (SELECT {key} {source} AND {key} "
