@@ -36,27 +36,37 @@ class AddressField(FieldCondition):
         return self.cmp.matches(row[self.field], e.now)
 
 
+class AddressContainer(Condition):
+    """Base of containers whose sub-conditions one address must meet together."""
+
+    children_scope = Scope.ADDRESS
+    which: tuple = ()
+    default_which = None
+
+    @classmethod
+    def parse(cls, r):
+        which = r.get("address", cls.which, **({"default": cls.default_which}
+                                                 if cls.default_which else {}))
+        match = r.parse_group()
+        return cls(which, match) if which and match else None
+
+    def params_json(self):
+        return {"address": self.address}
+
+
 @register
 @dataclass(frozen=True)
-class CustomerAddress(Condition):
+class CustomerAddress(AddressContainer):
     """Any address of the address book, or only the default billing/shipping address."""
 
     kind = "address"
     label = "Customer address"
     group = "address"
     events = frozenset({Event.ADDRESS, Event.CUSTOMER})
-    children_scope = Scope.ADDRESS
+    which = WHICH
+    default_which = "any"
     address: str
     match: Group
-
-    @classmethod
-    def parse(cls, r):
-        which = r.get("address", WHICH, default="any")
-        match = r.parse_group()
-        return cls(which, match) if which and match else None
-
-    def params_json(self):
-        return {"address": self.address}
 
     def to_sql(self, c, alias):
         a = c.alias("a")

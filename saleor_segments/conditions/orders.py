@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..tables import ORDER_STATUSES
+from .address import AddressContainer
 from .ast import Group
 from .base import Condition, Event, FieldCondition, Scope, cmp_json
 from .operators import Comparison
@@ -108,24 +109,15 @@ class OrderField(FieldCondition):
 
 @register
 @dataclass(frozen=True)
-class OrderAddress(Condition):
+class OrderAddress(AddressContainer):
     kind = "order.address"
     label = "Order billing/shipping address"
     group = "sales"
     scope = Scope.ORDER
     registered_only = False
-    children_scope = Scope.ADDRESS
+    which = ("billing", "shipping")
     address: str
     match: Group
-
-    @classmethod
-    def parse(cls, r):
-        which = r.get("address", ("billing", "shipping"))
-        match = r.parse_group()
-        return cls(which, match) if which and match else None
-
-    def params_json(self):
-        return {"address": self.address}
 
     def to_sql(self, c, alias):
         a = c.alias("a")

@@ -245,34 +245,36 @@ def _variants_of(e, item) -> list[dict]:
     return e.snap.by("product_productvariant", "product_id").get(item["product_id"], [])
 
 
+class ItemColumn(ItemCondition):
+    """A comparison on one column of the item itself."""
+
+    column = ""
+
+    def to_sql(self, c, alias):
+        return self.cmp.sql(f"{alias}.{self.column}")
+
+    def evaluate(self, e, item):
+        return self.cmp.matches(item[self.column], e.now)
+
+
 @register
 @dataclass(frozen=True)
-class ProductIs(ItemCondition):
+class ProductIs(ItemColumn):
     kind = "product.product"
     label = "Product"
     vtype = IdType("Product")
+    column = "product_id"
     cmp: Comparison
-
-    def to_sql(self, c, alias):
-        return self.cmp.sql(f"{alias}.product_id")
-
-    def evaluate(self, e, item):
-        return self.cmp.matches(item["product_id"], e.now)
 
 
 @register
 @dataclass(frozen=True)
-class VariantIs(ItemCondition):
+class VariantIs(ItemColumn):
     kind = "product.variant"
     label = "Product variant"
     vtype = IdType("ProductVariant")
+    column = "variant_id"
     cmp: Comparison
-
-    def to_sql(self, c, alias):
-        return self.cmp.sql(f"{alias}.variant_id")
-
-    def evaluate(self, e, item):
-        return self.cmp.matches(item["variant_id"], e.now)
 
 
 @register

@@ -33,57 +33,72 @@ def check_visitor(checkout_token, event: Event | None = None, channel_id: int | 
     return _check("visitor", str(checkout_token), event, channel_id, now, reason)
 
 
-_ACTIVE: dict = {}  # stamp -> active segments; re-read when any active segment changes
+_STAMP_SQL = ("SELECT count(*), max(updated_at), sum(definition_version), max(id), "
+              "string_agg(channel_id || apply_to, ',') FROM saleor_segments_segment "
+              "WHERE status = 'active'")
+_ACTIVE: dict = {"stamp": None, "segments": []}  # re-read when any active segment changes
+
+
+def _load_active(stamp) -> list:
+    segments = list(Segment.objects.filter(status=Segment.Status.ACTIVE).order_by("pk"))
+    _ACTIVE.update(stamp=stamp, segments=segments)
+    return segments
 
 
 def active_segments() -> list:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), max(updated_at), sum(definition_version), max(id), "
-                       "string_agg(channel_id || apply_to, ',') FROM saleor_segments_segment "
-                       "WHERE status = 'active'")
+        cursor.execute(_STAMP_SQL)
         stamp = cursor.fetchone()
-    if stamp not in _ACTIVE:
-        _ACTIVE.clear()
-        _ACTIVE[stamp] = list(Segment.objects.filter(status=Segment.Status.ACTIVE).order_by("pk"))
-    return _ACTIVE[stamp]
+    return _ACTIVE["segments"] if stamp == _ACTIVE["stamp"] else _load_active(stamp)
 
 
-def relevant_segments(subject: str, event: Event | None, channel_id: int | None) -> list:
-    """Active segments for this kind of shopper whose conditions ``event`` can change."""
+def _relevant(segments, subject: str, event: Event | None, channel_id: int | None) -> list:
     kinds = {"visitors_and_customers", "customers" if subject == "customer" else "visitors"}
-    return [s for s in active_segments()
+    return [s for s in segments
             if s.apply_to in kinds and (channel_id is None or s.channel_id == channel_id)
             and (event is None or event in compiled(s, subject, single=True)[2])]
 
 
+def relevant_segments(subject: str, event: Event | None, channel_id: int | None) -> list:
+    """Active segments for this kind of shopper whose conditions ``event`` can change."""
+    return _relevant(active_segments(), subject, event, channel_id)
+
+
 def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
     now = now or timezone.now()
-    segments = relevant_segments(subject, event, channel_id)
-    result = CheckResult(checked=[s.pk for s in segments])
-    if not segments:
-        return result
     table, alias, pk = SUBJECTS[subject]
     membership = BY_SUBJECT[subject]
-    columns, params = [], []
-    for segment in segments:
-        sql, seg_params, _ = compiled(segment, subject, single=True)
-        # the compiled query selects the shopper among all; correlate it to this one row
-        columns.append(f"EXISTS ({sql} AND {alias}.{pk} = outer_row.{pk})")
-        params += bind(list(seg_params), now)
-    ids = [s.pk for s in segments]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(  # JIT compilation costs more than a one-row query
-            f"SELECT set_config('jit', 'off', true), "
-            f"set_config('plan_cache_mode', 'force_generic_plan', true), "
-            f"pg_advisory_xact_lock({LOCK_SHOPPER}, hashtext(%s)), "
-            f"(SELECT count(pg_advisory_xact_lock_shared({LOCK_SEGMENT}, id)) "
-            f"FROM unnest(%s::int[]) AS id)", [f"{subject}:{shopper}", ids])
+        stamp, segments = _ACTIVE["stamp"], _ACTIVE["segments"]
+        while True:  # lock, and check in the same round trip that the cached list is current
+            relevant = _relevant(segments, subject, event, channel_id)
+            ids = [s.pk for s in relevant]
+            cursor.execute(  # JIT compilation costs more than a one-row query
+                f"SELECT set_config('jit', 'off', true), "
+                f"set_config('plan_cache_mode', 'force_generic_plan', true), "
+                f"pg_advisory_xact_lock({LOCK_SHOPPER}, hashtext(%s)), "
+                f"(SELECT count(pg_advisory_xact_lock_shared({LOCK_SEGMENT}, id)) "
+                f"FROM unnest(%s::int[]) AS id), stamp.* FROM ({_STAMP_SQL}) stamp",
+                [f"{subject}:{shopper}", ids])
+            fresh = cursor.fetchone()[4:]
+            if fresh == stamp:
+                break
+            stamp, segments = fresh, _load_active(fresh)
+        result = CheckResult(checked=ids)
+        if not relevant:
+            return result
+        columns, params = [], []
+        for segment in relevant:
+            sql, seg_params, _ = compiled(segment, subject, single=True)
+            # the compiled query selects the shopper among all; correlate it to this one row
+            columns.append(f"EXISTS ({sql} AND {alias}.{pk} = outer_row.{pk})")
+            params += bind(list(seg_params), now)
         row = _run_prepared(
             f"SELECT ARRAY[{', '.join(columns)}], ARRAY(SELECT segment_id FROM "
             f"{membership.table} WHERE {membership.column} = outer_row.{pk} AND segment_id = "
             f"ANY(%s)) FROM {table} outer_row WHERE outer_row.{pk} = %s::{membership.cast}",
             params + [ids, shopper])
-        matched = {s.pk for s, hit in zip(segments, row[0] if row else [], strict=False) if hit}
+        matched = {s.pk for s, hit in zip(relevant, row[0] if row else [], strict=False) if hit}
         current = set(row[1]) if row else set()
         if row is None:  # the shopper is gone (deleted customer, completed checkout)
             cursor.execute(f"SELECT segment_id FROM {membership.table} WHERE "
@@ -93,7 +108,7 @@ def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
         result.joined = sorted(matched - current)
         result.left = sorted(current - matched)
         if result.joined or result.left:
-            _write(cursor, membership, shopper, segments, result, now, reason)
+            _write(cursor, membership, shopper, relevant, result, now, reason)
     return result
 
 
