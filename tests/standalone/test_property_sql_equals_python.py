@@ -14,7 +14,7 @@ from saleor_segments.models import CustomerMembership, ProductView, Segment, Wis
 from saleor_segments.standalone.rows import insert
 
 from ..catalogue import Catalogue
-from ..conftest import python_matches, sql_matches
+from .conftest import python_matches, sql_matches
 from ..factories import (
     NOW, AddressFactory, ChannelFactory, CheckoutFactory, CheckoutLineFactory,
     CustomerTypeFactory, GiftCardFactory, OrderFactory, OrderLineFactory, UserFactory,
