@@ -6,7 +6,7 @@ def _saleor_importable() -> bool:
 
 
 if not _saleor_importable():
-    collect_ignore_glob = ["saleor_contract/*"]
+    collect_ignore = ["saleor_contract"]
 
 
 def pytest_terminal_summary(terminalreporter):
