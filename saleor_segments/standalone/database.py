@@ -9,6 +9,9 @@ DEFAULT_DATA_DIR = Path(os.environ.get("SEGMENTS_PGDATA", Path.cwd() / ".pgdata"
 
 def embedded_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
     """Start (or reuse) an embedded PostgreSQL in ``data_dir`` and return its URL."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")  # platformdirs
     import pgserver  # optional dependency: only needed when DATABASE_URL is unset
 
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -3,17 +3,19 @@ from django.core.management.base import BaseCommand, CommandError
 from ...membership.members import matched_customers
 from ...models import Segment
 
-COLUMNS = (("id", 7), ("name", 24), ("email", 34), ("customer_type", 10), ("postal_code", 8),
-           ("country", 3), ("country_area", 5), ("date_joined", 11))
+COLUMNS = (("id", "ID", 7), ("name", "Name", 24), ("email", "Email", 34),
+           ("customer_type", "Group", 10), ("postal_code", "ZIP", 8), ("country", "Country", 7),
+           ("country_area", "State", 5), ("date_joined", "Customer since", 14))
 
 
 def format_rows(rows) -> list[str]:
-    lines = ["  ".join(name.upper()[:width].ljust(width) for name, width in COLUMNS)]
+    """The Matched Customers grid as text."""
+    lines = ["  ".join(label.ljust(width) for _, label, width in COLUMNS)]
     for row in rows:
         row = {**row, "name": f"{row['first_name']} {row['last_name']}".strip(),
                "date_joined": row["date_joined"].date().isoformat()}
         lines.append("  ".join(str(row[name] or "")[:width].ljust(width)
-                               for name, width in COLUMNS))
+                               for name, _, width in COLUMNS))
     return lines
 
 
