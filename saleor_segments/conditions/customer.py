@@ -165,6 +165,8 @@ class CustomerMetadata(DeclaredFieldCondition):
         if cast:
             expr = f"{cast}{expr}"
         sql, params = self.cmp.sql(expr)
+        # Comparison.sql writes the expression (with the key's placeholder) before its own
+        # placeholders, once per use: bind the key that many times, first
         return sql, [self.key] * sql.count(expr) + params
 
     def evaluate(self, e, row):
