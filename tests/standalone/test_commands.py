@@ -60,3 +60,9 @@ def test_refresh_and_members(channel):
         run("segments_refresh", 999999)
     with pytest.raises(CommandError, match="does not exist"):
         run("segments_members", 999999)
+
+
+def test_demo_builds_a_store_and_shows_segments():
+    out, _ = run("segments_demo", customers=300, show=2)
+    assert "Women in Los Angeles:" in out and "Born in the 1990s:" in out
+    assert "joined ['Big carts']" in out
