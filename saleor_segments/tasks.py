@@ -1,0 +1,58 @@
+"""Celery tasks: thin wrappers over the membership services, safe to retry."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from . import activity
+from .conditions import Event
+from .membership.definitions import compiled, subjects_of
+from .membership.refresh import refresh_channel, refresh_segment
+from .models import Segment
+
+logger = logging.getLogger(__name__)
+
+
+def _summary(result) -> dict:
+    return {"segments": result.segment_ids, "joined": result.joined, "left": result.left,
+            "seconds": round(result.seconds, 3), "skipped": result.skipped}
+
+
+@shared_task(name="saleor_segments.refresh_segment")
+def refresh_segment_task(segment_id: int) -> dict:
+    """Recompute one segment ("Refresh Segment Data"). Idempotent."""
+    try:
+        return _summary(refresh_segment(segment_id, reason="refresh"))
+    except Segment.DoesNotExist:
+        logger.warning("segment %s vanished before its refresh", segment_id)
+        return {"segments": [], "joined": 0, "left": 0, "seconds": 0, "skipped": True}
+
+
+@shared_task(name="saleor_segments.refresh_channel")
+def refresh_channel_task(channel_id: int) -> dict:
+    """Combined refresh of a channel's active segments (real-time check: No)."""
+    return _summary(refresh_channel(channel_id, reason="refresh"))
+
+
+@shared_task(name="saleor_segments.refresh_all")
+def refresh_all_task() -> list[dict]:
+    channels = Segment.objects.filter(status="active").values_list("channel_id", flat=True)
+    return [refresh_channel_task(channel) for channel in sorted(set(channels))]
+
+
+@shared_task(name="saleor_segments.refresh_time_windows")
+def refresh_time_windows_task() -> list[dict]:
+    """Re-evaluate segments with time windows ("last 30 days") so members age out."""
+    results = []
+    for segment in Segment.objects.filter(status="active").order_by("pk"):
+        if any(Event.TIME in compiled(segment, subject)[2] for subject in subjects_of(segment)):
+            results.append(refresh_segment_task(segment.pk))
+    return results
+
+
+@shared_task(name="saleor_segments.prune_product_views")
+def prune_product_views_task(older_than_days: int | None = None) -> int:
+    days = older_than_days or getattr(settings, "SEGMENTS_VIEW_RETENTION_DAYS",
+                                      activity.DEFAULT_VIEW_RETENTION_DAYS)
+    return activity.prune_views(days)
