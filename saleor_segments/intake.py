@@ -1,0 +1,79 @@
+"""Event intake: what a shopper event re-checks. The Saleor plugin forwards its hooks here;
+nothing in this module raises into the caller (a failure is logged, the checkout goes on)."""
+
+import functools
+import logging
+
+from django.db import connection, transaction
+
+from . import activity
+from .conditions import Event
+from .membership.check import check_customer, check_visitor
+from .membership.tables import LOG_TABLE
+
+logger = logging.getLogger(__name__)
+
+
+def never_raises(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction.atomic():  # a savepoint: a caller's transaction stays usable
+                return fn(*args, **kwargs)
+        except Exception:  # noqa: BLE001  (segments must never break a checkout or an order)
+            logger.exception("saleor_segments: %s failed", fn.__name__)
+            return None
+
+    return wrapper
+
+
+@never_raises
+def customer_changed(customer_id: int, reason: str = "event:customer_updated"):
+    """Account data, attributes or metadata changed."""
+    return check_customer(customer_id, Event.CUSTOMER, reason=reason)
+
+
+@never_raises
+def address_changed(customer_id: int, reason: str = "event:address_updated"):
+    return check_customer(customer_id, Event.ADDRESS, reason=reason)
+
+
+@never_raises
+def checkout_changed(checkout_token, channel_id: int, customer_id: int | None,
+                     reason: str = "event:checkout_updated"):
+    """Lines, amounts, promo code or owner changed. A checkout that now has a customer stops
+    being a visitor: its visitor memberships end and its views become the customer's."""
+    visitor = check_visitor(checkout_token, Event.CHECKOUT, channel_id, reason=reason)
+    if customer_id is None:
+        return visitor
+    activity.adopt_visitor_activity(checkout_token, customer_id)
+    return check_customer(customer_id, Event.CHECKOUT, channel_id, reason=reason)
+
+
+@never_raises
+def order_changed(customer_id: int | None, channel_id: int, status: str,
+                  reason: str = "event:order_updated"):
+    if customer_id is None or status == "draft":
+        return None
+    return check_customer(customer_id, Event.ORDER, channel_id, reason=reason)
+
+
+@never_raises
+def activity_recorded(channel_id: int, customer_id: int | None = None, checkout_token=None,
+                      reason: str = "event:product_activity"):
+    if customer_id is not None:
+        return check_customer(customer_id, Event.ACTIVITY, channel_id, reason=reason)
+    return check_visitor(checkout_token, Event.ACTIVITY, channel_id, reason=reason)
+
+
+@never_raises
+def customer_deleted(customer_id: int, reason: str = "event:customer_deleted") -> int:
+    """The customer leaves every segment, active or not (logged)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH gone AS (DELETE FROM saleor_segments_customermembership "
+            f"WHERE customer_id = %s RETURNING segment_id, definition_version) "
+            f"INSERT INTO {LOG_TABLE} (segment_id, customer_id, action, at, reason, "
+            f"definition_version) SELECT segment_id, %s, 'left', now(), %s, definition_version "
+            f"FROM gone", [customer_id, customer_id, reason])
+        return cursor.rowcount
