@@ -7,6 +7,21 @@ def _saleor_importable() -> bool:
 
 if not _saleor_importable():
     collect_ignore = ["saleor_contract"]
+elif __import__("os").environ.get("DJANGO_SETTINGS_MODULE", "").startswith("saleor."):
+    # inside Saleor: its own fixtures (the list of Saleor's root conftest)
+    pytest_plugins = [
+        "saleor.tests.fixtures", "saleor.app.tests.fixtures", "saleor.plugins.tests.fixtures",
+        "saleor.graphql.tests.fixtures", "saleor.webhook.tests.fixtures",
+        "saleor.tax.tests.fixtures", "saleor.channel.tests.fixtures", "saleor.page.tests.fixtures",
+        "saleor.menu.tests.fixtures", "saleor.warehouse.tests.fixtures",
+        "saleor.thumbnail.tests.fixtures", "saleor.order.tests.fixtures",
+        "saleor.product.tests.fixtures", "saleor.site.tests.fixtures",
+        "saleor.shipping.tests.fixtures", "saleor.permission.tests.fixtures",
+        "saleor.giftcard.tests.fixtures", "saleor.discount.tests.fixtures",
+        "saleor.checkout.tests.fixtures", "saleor.attribute.tests.fixtures",
+        "saleor.account.tests.fixtures", "saleor.graphql.account.tests.fixtures",
+        "saleor.payment.tests.fixtures", "saleor.webhook.tests.circuit_breaker.fixtures",
+    ]
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,0 +1,1 @@
+"""The only part of saleor_segments that imports Saleor: the plugin and its adapters."""

@@ -1,0 +1,128 @@
+"""CustomerSegmentsPlugin: Saleor's hooks forwarded to the engine's event intake.
+
+Saleor finds it through the ``saleor.plugins`` entry point. Hooks return ``previous_value``
+untouched; the intake never raises, so a segment failure never breaks a Saleor mutation."""
+
+from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
+
+from .. import intake
+
+PLUGIN_ID = "saleor_segments"
+
+
+class CustomerSegmentsPlugin(BasePlugin):
+    PLUGIN_ID = PLUGIN_ID
+    PLUGIN_NAME = "Customer segments"
+    PLUGIN_DESCRIPTION = ("Rule-based, always-current groups of shoppers, for promotions, "
+                          "vouchers, content blocks and reports.")
+    CONFIGURATION_PER_CHANNEL = False
+    DEFAULT_ACTIVE = True
+    DEFAULT_CONFIGURATION = [{"name": "real_time_check", "value": True}]
+    CONFIG_STRUCTURE = {
+        "real_time_check": {
+            "type": ConfigurationTypeField.BOOLEAN,
+            "label": "Real-time check if customer is matched by segment",
+            "help_text": "Yes: each shopper is re-checked when their data changes. No: "
+                         "membership is kept by a combined refresh (Celery), faster with many "
+                         "segments.",
+        },
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        settings = {item["name"]: item["value"] for item in self.configuration}
+        self.real_time = settings.get("real_time_check", True) not in (False, "false", "False")
+
+    def _enabled(self) -> bool:
+        return self.active and self.real_time
+
+    # --- customers ---------------------------------------------------------------------------
+
+    def customer_created(self, customer, previous_value, **kwargs):
+        if self._enabled():
+            intake.customer_changed(customer.pk, reason="event:customer_created")
+        return previous_value
+
+    def customer_updated(self, customer, previous_value, **kwargs):
+        if self._enabled():
+            intake.customer_changed(customer.pk, reason="event:customer_updated")
+        return previous_value
+
+    def customer_metadata_updated(self, customer, previous_value, **kwargs):
+        if self._enabled():
+            intake.customer_changed(customer.pk, reason="event:customer_metadata_updated")
+        return previous_value
+
+    def account_confirmed(self, user, previous_value, **kwargs):
+        if self._enabled():
+            intake.customer_changed(user.pk, reason="event:account_confirmed")
+        return previous_value
+
+    def customer_deleted(self, customer, previous_value, **kwargs):
+        if self.active:  # leaving every segment is not optional
+            intake.customer_deleted(customer.pk)
+        return previous_value
+
+    def _address_event(self, address, reason):
+        if self._enabled():
+            for user_id in address.user_addresses.values_list("pk", flat=True):
+                intake.address_changed(user_id, reason=reason)
+
+    def address_created(self, address, previous_value, **kwargs):
+        self._address_event(address, "event:address_created")
+        return previous_value
+
+    def address_updated(self, address, previous_value, **kwargs):
+        self._address_event(address, "event:address_updated")
+        return previous_value
+
+    # --- checkouts and orders ----------------------------------------------------------------
+
+    def _checkout_event(self, checkout, reason):
+        if self._enabled():
+            intake.checkout_changed(checkout.token, checkout.channel_id, checkout.user_id,
+                                    reason=reason)
+
+    def checkout_created(self, checkout, previous_value, **kwargs):
+        self._checkout_event(checkout, "event:checkout_created")
+        return previous_value
+
+    def checkout_updated(self, checkout, previous_value, **kwargs):
+        self._checkout_event(checkout, "event:checkout_updated")
+        return previous_value
+
+    def checkout_fully_paid(self, checkout, previous_value, **kwargs):
+        self._checkout_event(checkout, "event:checkout_fully_paid")
+        return previous_value
+
+    def _order_event(self, order, reason):
+        if self._enabled():
+            intake.order_changed(order.user_id, order.channel_id, order.status, reason=reason)
+
+    def order_created(self, order, previous_value, **kwargs):
+        self._order_event(order, "event:order_created")
+        return previous_value
+
+    def order_confirmed(self, order, previous_value, **kwargs):
+        self._order_event(order, "event:order_confirmed")
+        return previous_value
+
+    def order_updated(self, order, previous_value, **kwargs):
+        self._order_event(order, "event:order_updated")
+        return previous_value
+
+    def order_fully_paid(self, order, previous_value, **kwargs):
+        self._order_event(order, "event:order_fully_paid")
+        return previous_value
+
+    def order_cancelled(self, order, previous_value, **kwargs):
+        self._order_event(order, "event:order_cancelled")
+        return previous_value
+
+    def order_fulfilled(self, order, previous_value, **kwargs):
+        self._order_event(order, "event:order_fulfilled")
+        return previous_value
+
+    def order_refunded(self, order, previous_value, **kwargs):
+        self._order_event(order, "event:order_refunded")
+        return previous_value

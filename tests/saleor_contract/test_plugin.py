@@ -1,0 +1,52 @@
+"""The plugin inside real Saleor: discovery, configuration and hooks moving membership."""
+
+import importlib.metadata
+
+import pytest
+
+from saleor.plugins.manager import get_plugins_manager
+from saleor_segments.host.plugin import PLUGIN_ID, CustomerSegmentsPlugin
+from saleor_segments.models import CustomerMembership, MembershipLog
+from saleor_segments.services import create_segment
+
+pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
+PLUGIN_PATH = "saleor_segments.host.plugin.CustomerSegmentsPlugin"
+
+LOS_ANGELES = {"conditions": [{"kind": "address", "address": "any", "conditions": [
+    {"kind": "address.field", "field": "city", "operator": "contains", "value": "los angeles"},
+    {"kind": "address.field", "field": "country_area", "operator": "is", "value": "CA"}]}]}
+
+
+def test_entry_point_registers_the_app_and_the_plugin():
+    from saleor import settings as saleor_settings
+
+    (entry,) = [e for e in importlib.metadata.entry_points(group="saleor.plugins")
+                if e.name == "saleor_segments"]
+    assert entry.load() is CustomerSegmentsPlugin
+    assert "saleor_segments" in saleor_settings.INSTALLED_APPS
+    assert PLUGIN_PATH in saleor_settings.PLUGINS
+
+
+def test_manager_loads_the_plugin_with_its_configuration(settings):
+    settings.PLUGINS = [PLUGIN_PATH]
+    manager = get_plugins_manager(allow_replica=False)
+    plugin = manager.get_plugin(PLUGIN_ID)
+    assert isinstance(plugin, CustomerSegmentsPlugin) and plugin.active and plugin.real_time
+
+
+def test_customer_hooks_move_membership(settings, customer_user, channel_USD):
+    settings.PLUGINS = [PLUGIN_PATH]
+    segment = create_segment(name="LA", channel_id=channel_USD.pk, conditions=LOS_ANGELES)
+    manager = get_plugins_manager(allow_replica=False)
+
+    address = customer_user.addresses.first()
+    address.city, address.country, address.country_area = "Los Angeles", "US", "CA"
+    address.save()
+    manager.address_updated(address)
+    assert CustomerMembership.objects.filter(segment=segment, customer_id=customer_user.pk).exists()
+
+    manager.customer_deleted(customer_user)
+    assert not CustomerMembership.objects.filter(customer_id=customer_user.pk).exists()
+    assert list(MembershipLog.objects.filter(customer_id=customer_user.pk).values_list(
+        "action", "reason")) == [("joined", "event:address_updated"),
+                                 ("left", "event:customer_deleted")]
