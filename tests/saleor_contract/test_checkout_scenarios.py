@@ -72,3 +72,73 @@ def test_anonymous_checkout_joins_a_visitor_segment(settings, api_client, checko
     assert get_graphql_content(response)["data"]["checkoutLinesAdd"]["errors"] == []
     assert VisitorMembership.objects.filter(segment=segment,
                                             checkout_token=checkout.token).exists()
+
+
+CHECKOUT_COMPLETE = """
+mutation complete($id: ID) {
+  checkoutComplete(id: $id) { order { id } errors { field code message } }
+}"""
+ATTACH = """
+mutation attach($id: ID) {
+  checkoutCustomerAttach(id: $id) { checkout { token } errors { field code message } }
+}"""
+
+
+def test_completed_checkout_moves_the_customer_into_an_order_segment(
+        settings, user_api_client, customer_user, checkout_with_gift_card, payment_dummy,
+        address, checkout_delivery, django_capture_on_commit_callbacks):
+    from saleor.checkout import calculations
+    from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
+    from saleor.plugins.manager import get_plugins_manager
+
+    from saleor_segments.membership.check import check_customer
+
+    settings.PLUGINS = [PLUGIN_PATH, "saleor.plugins.tests.gateways.dummy.DummyGatewayPlugin"]
+    payment_dummy.order.user = None  # the fixture's earlier order is someone else's
+    payment_dummy.order.save(update_fields=["user"])
+    checkout = checkout_with_gift_card
+    checkout.user = customer_user
+    checkout.shipping_address = checkout.billing_address = address
+    checkout.assigned_delivery = checkout_delivery(checkout)
+    checkout.save()
+    segment = create_segment(name="buyers", channel_id=checkout.channel_id, conditions={
+        "conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 1,
+                        "conditions": []}]})
+    check_customer(customer_user.pk)
+    member = CustomerMembership.objects.filter(segment=segment, customer_id=customer_user.pk)
+    assert not member.exists()
+
+    manager = get_plugins_manager(allow_replica=False)
+    lines, _ = fetch_checkout_lines(checkout)
+    total = calculations.calculate_checkout_total_with_gift_cards(
+        manager, fetch_checkout_info(checkout, lines, manager), lines)
+    payment_dummy.order, payment_dummy.checkout = None, checkout
+    payment_dummy.total, payment_dummy.currency = total.gross.amount, total.gross.currency
+    payment_dummy.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_api_client.post_graphql(CHECKOUT_COMPLETE,
+                                                 {"id": checkout_id(checkout)})
+    assert get_graphql_content(response)["data"]["checkoutComplete"]["errors"] == []
+    assert member.exists()
+
+
+def test_customer_attach_ends_the_visitor_membership(settings, user_api_client, checkout, stock,
+                                                      django_capture_on_commit_callbacks):
+    settings.PLUGINS = [PLUGIN_PATH]
+    visitors = create_segment(name="visitors", channel_id=checkout.channel_id,
+                              apply_to="visitors", conditions=BIG_CART)
+    customers = create_segment(name="customers", channel_id=checkout.channel_id,
+                               conditions=BIG_CART)
+    variant_id = graphene.Node.to_global_id("ProductVariant", stock.product_variant.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_api_client.post_graphql(LINES_ADD, {
+            "id": checkout_id(checkout), "lines": [{"variantId": variant_id, "quantity": 2}]})
+    assert VisitorMembership.objects.filter(segment=visitors).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_api_client.post_graphql(ATTACH, {"id": checkout_id(checkout)})
+    assert get_graphql_content(response)["data"]["checkoutCustomerAttach"]["errors"] == []
+    assert not VisitorMembership.objects.filter(segment=visitors).exists()
+    assert CustomerMembership.objects.filter(segment=customers,
+                                             customer_id=user_api_client.user.pk).exists()
