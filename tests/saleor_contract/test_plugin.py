@@ -50,3 +50,40 @@ def test_customer_hooks_move_membership(settings, customer_user, channel_USD):
     assert list(MembershipLog.objects.filter(customer_id=customer_user.pk).values_list(
         "action", "reason")) == [("joined", "event:address_updated"),
                                  ("left", "event:customer_deleted")]
+
+
+CUSTOMER_CREATE = """
+mutation create($input: UserCreateInput!) {
+  customerCreate(input: $input) { user { id email } errors { field code message } }
+}"""
+SEED_EXAMPLE = {"conditions": [
+    {"kind": "customer.metadata", "key": "gender", "type": "string", "operator": "is",
+     "value": "female"},
+    LOS_ANGELES["conditions"][0]]}
+
+
+def test_customer_created_through_graphql_joins_the_seed_example(
+        settings, staff_api_client, permission_manage_users, channel_USD,
+        django_capture_on_commit_callbacks):
+    from saleor.account.models import User
+    from saleor.graphql.tests.utils import get_graphql_content
+
+    from saleor_segments.models import CustomerField
+
+    settings.PLUGINS = [PLUGIN_PATH]
+    CustomerField.objects.create(source="metadata", key="gender", value_type="string")
+    segment = create_segment(name="Women in Los Angeles", channel_id=channel_USD.pk,
+                             conditions=SEED_EXAMPLE)
+    address = {"firstName": "Ann", "lastName": "Lee", "streetAddress1": "1 Main St",
+               "city": "Los Angeles", "postalCode": "90001", "country": "US",
+               "countryArea": "CA"}
+    staff_api_client.user.user_permissions.add(permission_manage_users)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_api_client.post_graphql(CUSTOMER_CREATE, {"input": {
+            "email": "ann@example.com", "firstName": "Ann", "channel": channel_USD.slug,
+            "metadata": [{"key": "gender", "value": "female"}],
+            "defaultBillingAddress": address}})
+    assert get_graphql_content(response)["data"]["customerCreate"]["errors"] == []
+    ann = User.objects.get(email="ann@example.com")
+    assert CustomerMembership.objects.filter(segment=segment, customer_id=ann.pk).exists()
