@@ -8,4 +8,11 @@ class SegmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        import importlib.util
+
         from . import conditions  # noqa: F401  (registers the built-in condition kinds)
+
+        if importlib.util.find_spec("saleor") is not None:  # inside Saleor: its DB rules
+            from .host import db
+
+            db.install()

@@ -6,7 +6,7 @@ import logging
 
 from django.db import connection, transaction
 
-from . import activity
+from . import activity, dbaccess
 from .conditions import Event
 from .membership.check import check_customer, check_visitor
 from .membership.tables import LOG_TABLE
@@ -18,7 +18,8 @@ def never_raises(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            with transaction.atomic():  # a savepoint: a caller's transaction stays usable
+            # a savepoint keeps a caller's transaction usable; writes are announced to the host
+            with dbaccess.writer(), transaction.atomic():
                 return fn(*args, **kwargs)
         except Exception:  # noqa: BLE001  (segments must never break a checkout or an order)
             logger.exception("saleor_segments: %s failed", fn.__name__)
@@ -76,4 +77,19 @@ def customer_deleted(customer_id: int, reason: str = "event:customer_deleted") -
             f"INSERT INTO {LOG_TABLE} (segment_id, customer_id, action, at, reason, "
             f"definition_version) SELECT segment_id, %s, 'left', now(), %s, definition_version "
             f"FROM gone", [customer_id, customer_id, reason])
+        return cursor.rowcount
+
+
+@never_raises
+def mark_pending(channel_id: int | None = None) -> int:
+    """Real-time check off: remember that a channel (or, for account events, every channel with
+    active segments) needs the combined refresh; ``tasks.refresh_pending`` runs it."""
+    with connection.cursor() as cursor:
+        if channel_id is None:
+            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at) "
+                           "SELECT DISTINCT channel_id, now() FROM saleor_segments_segment "
+                           "WHERE status = 'active' ON CONFLICT (channel_id) DO NOTHING")
+        else:
+            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at) "
+                           "VALUES (%s, now()) ON CONFLICT (channel_id) DO NOTHING", [channel_id])
         return cursor.rowcount

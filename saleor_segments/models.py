@@ -136,3 +136,10 @@ class WishlistItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer_id", "product_id", "variant_id"],
                                                name="segments_wishlist_unique",
                                                nulls_distinct=False)]
+
+
+class PendingRefresh(models.Model):
+    """A channel whose segments need the combined refresh ("real-time check: No" mode)."""
+
+    channel_id = models.IntegerField(unique=True)
+    requested_at = models.DateTimeField(default=timezone.now)

@@ -1,17 +1,29 @@
 """Celery tasks: thin wrappers over the membership services, safe to retry."""
 
+import functools
 import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
-from . import activity
+from . import activity, dbaccess
 from .conditions import Event
 from .membership.definitions import compiled, subjects_of
 from .membership.refresh import refresh_channel, refresh_segment
-from .models import Segment
+from .models import PendingRefresh, Segment
 
 logger = logging.getLogger(__name__)
+
+
+def with_writer(fn):
+    """Tasks read and write the primary database (announced to Saleor, when inside it)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with dbaccess.writer():
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def _summary(result) -> dict:
@@ -20,6 +32,7 @@ def _summary(result) -> dict:
 
 
 @shared_task(name="saleor_segments.refresh_segment")
+@with_writer
 def refresh_segment_task(segment_id: int) -> dict:
     """Recompute one segment ("Refresh Segment Data"). Idempotent."""
     try:
@@ -30,18 +43,21 @@ def refresh_segment_task(segment_id: int) -> dict:
 
 
 @shared_task(name="saleor_segments.refresh_channel")
+@with_writer
 def refresh_channel_task(channel_id: int) -> dict:
     """Combined refresh of a channel's active segments (real-time check: No)."""
     return _summary(refresh_channel(channel_id, reason="refresh"))
 
 
 @shared_task(name="saleor_segments.refresh_all")
+@with_writer
 def refresh_all_task() -> list[dict]:
     channels = Segment.objects.filter(status="active").values_list("channel_id", flat=True)
     return [refresh_channel_task(channel) for channel in sorted(set(channels))]
 
 
 @shared_task(name="saleor_segments.refresh_time_windows")
+@with_writer
 def refresh_time_windows_task() -> list[dict]:
     """Re-evaluate segments with time windows ("last 30 days") so members age out."""
     results = []
@@ -52,7 +68,25 @@ def refresh_time_windows_task() -> list[dict]:
 
 
 @shared_task(name="saleor_segments.prune_product_views")
+@with_writer
 def prune_product_views_task(older_than_days: int | None = None) -> int:
     days = older_than_days or getattr(settings, "SEGMENTS_VIEW_RETENTION_DAYS",
                                       activity.DEFAULT_VIEW_RETENTION_DAYS)
     return activity.prune_views(days)
+
+
+@shared_task(name="saleor_segments.refresh_pending")
+@with_writer
+def refresh_pending_task() -> list[dict]:
+    """Combined refresh of every channel an event marked. A refresh that fails leaves its mark,
+    so the next run retries it."""
+    results = []
+    for channel_id in PendingRefresh.objects.order_by("requested_at").values_list("channel_id",
+                                                                               flat=True):
+        try:
+            with transaction.atomic():
+                PendingRefresh.objects.filter(channel_id=channel_id).delete()
+                results.append(_summary(refresh_channel(channel_id, reason="refresh:events")))
+        except Exception:  # noqa: BLE001  (one channel's failure must not stop the others)
+            logger.exception("combined refresh of channel %s failed; kept pending", channel_id)
+    return results

@@ -33,7 +33,11 @@ class CustomerSegmentsPlugin(BasePlugin):
         settings = {item["name"]: item["value"] for item in self.configuration}
         self.real_time = settings.get("real_time_check", True) not in (False, "false", "False")
 
-    def _enabled(self) -> bool:
+    def _enabled(self, channel_id: int | None = None) -> bool:
+        """True: re-check now. With the real-time check off, mark the work for
+        ``saleor_segments.refresh_pending`` instead."""
+        if self.active and not self.real_time:
+            intake.mark_pending(channel_id)
         return self.active and self.real_time
 
     # --- customers ---------------------------------------------------------------------------
@@ -79,7 +83,7 @@ class CustomerSegmentsPlugin(BasePlugin):
     # --- checkouts and orders ----------------------------------------------------------------
 
     def _checkout_event(self, checkout, reason):
-        if self._enabled():
+        if self._enabled(checkout.channel_id):
             intake.checkout_changed(checkout.token, checkout.channel_id, checkout.user_id,
                                     reason=reason)
 
@@ -96,7 +100,7 @@ class CustomerSegmentsPlugin(BasePlugin):
         return previous_value
 
     def _order_event(self, order, reason):
-        if self._enabled():
+        if self._enabled(order.channel_id):
             intake.order_changed(order.user_id, order.channel_id, order.status, reason=reason)
 
     def order_created(self, order, previous_value, **kwargs):

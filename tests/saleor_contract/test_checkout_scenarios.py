@@ -142,3 +142,32 @@ def test_customer_attach_ends_the_visitor_membership(settings, user_api_client, 
     assert not VisitorMembership.objects.filter(segment=visitors).exists()
     assert CustomerMembership.objects.filter(segment=customers,
                                              customer_id=user_api_client.user.pk).exists()
+
+
+def test_real_time_off_marks_work_for_the_combined_refresh(
+        settings, user_api_client, checkout, stock, django_capture_on_commit_callbacks):
+    from saleor.plugins.models import PluginConfiguration
+
+    from saleor_segments.host.plugin import PLUGIN_ID
+    from saleor_segments.models import PendingRefresh
+    from saleor_segments.tasks import refresh_pending_task
+
+    settings.PLUGINS = [PLUGIN_PATH]
+    PluginConfiguration.objects.create(identifier=PLUGIN_ID, name="Customer segments",
+                                       active=True, configuration=[
+                                           {"name": "real_time_check", "value": False}])
+    checkout.user = user_api_client.user
+    checkout.save(update_fields=["user"])
+    segment = create_segment(name="big cart", channel_id=checkout.channel_id,
+                             conditions=BIG_CART)
+    variant_id = graphene.Node.to_global_id("ProductVariant", stock.product_variant.pk)
+    member = CustomerMembership.objects.filter(segment=segment, customer_id=checkout.user_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_api_client.post_graphql(LINES_ADD, {
+            "id": checkout_id(checkout), "lines": [{"variantId": variant_id, "quantity": 2}]})
+    assert not member.exists()  # no per-event check ...
+    assert PendingRefresh.objects.filter(channel_id=checkout.channel_id).exists()  # ... marked
+    result = refresh_pending_task.apply().get()
+    assert result and result[0]["segments"] == [segment.pk], result
+    assert member.exists()

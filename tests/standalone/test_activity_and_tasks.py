@@ -60,3 +60,18 @@ def test_tasks_refresh_and_age_out(channel):
     assert CustomerMembership.objects.filter(segment=plain, customer_id=recent["id"]).exists()
     assert tasks.refresh_segment_task.apply(args=[999999]).get()["skipped"]
     assert Segment.objects.count() == 2
+
+
+def test_marked_channels_get_the_combined_refresh(channel):
+    from saleor_segments import intake
+    from saleor_segments.models import PendingRefresh
+
+    UserFactory(email="a@shop.com")
+    segment = create_segment(name="shop", channel_id=channel["id"], conditions={"conditions": [
+        {"kind": "customer.field", "field": "email", "operator": "contains", "value": "shop"}]})
+    assert intake.mark_pending() == 1  # account events: every channel with active segments
+    assert intake.mark_pending(channel["id"]) == 0  # already marked
+    assert tasks.refresh_pending_task.apply().get()[0]["joined"] == 1
+    assert not PendingRefresh.objects.exists()
+    assert CustomerMembership.objects.filter(segment=segment).count() == 1
+    assert tasks.refresh_pending_task.apply().get() == []
