@@ -26,6 +26,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from saleor_segments import intake  # noqa: E402
 from saleor_segments.evaluation.compile import bind  # noqa: E402
 from saleor_segments.membership.check import check_customer  # noqa: E402
 from saleor_segments.membership.definitions import compiled  # noqa: E402
@@ -213,6 +214,7 @@ def main():
     parser.add_argument("--orders", type=int, default=5_000_000)
     parser.add_argument("--reuse", action="store_true", help="keep existing generated data")
     parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--only-checks", action="store_true", help="skip the refresh table")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     if not (args.reuse and scalar("SELECT count(*) FROM account_user") == args.customers):
@@ -229,7 +231,7 @@ def main():
     print(header)
     print("-" * len(header))
     rng = random.Random(1)
-    for name, (conditions, hand_sql) in SEGMENTS.items():
+    for name, (conditions, hand_sql) in ({} if args.only_checks else SEGMENTS).items():
         segment = create_segment(name=name, channel_id=1, conditions=conditions)
         first, _ = timed(lambda s=segment: refresh_segment(s))
         steady, _ = timed(lambda s=segment: refresh_segment(s), repeat=3)
@@ -273,7 +275,21 @@ def main():
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95)]
     print(f"  median {statistics.median(latencies):.2f} ms, p95 {p95:.2f} ms "
-          f"over {len(latencies)} customers ({len(segments)} bench segments + 3 above)")
+          f"over {len(latencies)} customers ({len(segments)} bench segments + the above)")
+
+    print("\ncheckout_updated handled by the event intake (real-time check, same segments):")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token, channel_id, user_id FROM checkout_checkout "
+                       "WHERE user_id IS NOT NULL ORDER BY token LIMIT 300")
+        checkouts = cursor.fetchall()
+    latencies = []
+    for token, channel_id, user_id in checkouts:
+        started = time.perf_counter()
+        intake.checkout_changed(token, channel_id, user_id)
+        latencies.append((time.perf_counter() - started) * 1000)
+    latencies = sorted(latencies[20:])
+    print(f"  median {statistics.median(latencies):.2f} ms, "
+          f"p95 {latencies[int(len(latencies) * 0.95)]:.2f} ms over {len(latencies)} events")
 
 
 if __name__ == "__main__":
