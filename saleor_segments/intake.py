@@ -60,7 +60,7 @@ def order_changed(customer_id: int | None, channel_id: int, status: str,
 
 
 @never_raises
-def activity_recorded(channel_id: int, customer_id: int | None = None, checkout_token=None,
+def activity_recorded(channel_id: int | None, customer_id: int | None = None, checkout_token=None,
                       reason: str = "event:product_activity"):
     if customer_id is not None:
         return check_customer(customer_id, Event.ACTIVITY, channel_id, reason=reason)

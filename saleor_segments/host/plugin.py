@@ -40,6 +40,15 @@ class CustomerSegmentsPlugin(BasePlugin):
             intake.mark_pending(channel_id)
         return self.active and self.real_time
 
+    # --- storefront activity (views, wishlist) -----------------------------------------------
+
+    def webhook(self, request, path, previous_value, **kwargs):
+        if not self.active:
+            return previous_value
+        from .activity_route import handle
+
+        return handle(request, path, self.real_time)
+
     # --- customers ---------------------------------------------------------------------------
 
     def customer_created(self, customer, previous_value, **kwargs):
