@@ -10,7 +10,13 @@ class SegmentsConfig(AppConfig):
     def ready(self):
         import importlib.util
 
+        from django.conf import settings
+
         from . import conditions  # noqa: F401  (registers the built-in condition kinds)
+        from .schedule import merge_into
+
+        if isinstance(getattr(settings, "CELERY_BEAT_SCHEDULE", None), dict):
+            merge_into(settings.CELERY_BEAT_SCHEDULE)  # Saleor's (or a project's) beat schedule
 
         if importlib.util.find_spec("saleor") is not None:  # inside Saleor: its DB rules
             from .host import db

@@ -87,3 +87,12 @@ def test_customer_created_through_graphql_joins_the_seed_example(
     assert get_graphql_content(response)["data"]["customerCreate"]["errors"] == []
     ann = User.objects.get(email="ann@example.com")
     assert CustomerMembership.objects.filter(segment=segment, customer_id=ann.pk).exists()
+
+
+def test_periodic_tasks_are_in_saleors_beat_schedule():
+    from saleor.celeryconf import app
+
+    for name in ("saleor-segments-refresh-pending", "saleor-segments-refresh-time-windows",
+                 "saleor-segments-prune-product-views"):
+        assert name in app.conf.beat_schedule
+    assert "saleor_segments.refresh_pending" in app.tasks

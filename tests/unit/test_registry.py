@@ -53,3 +53,11 @@ def test_events_say_what_can_change_a_tree():
         {"kind": "customer.field", "field": "date_joined", "operator": "in_last_days",
          "value": 3}]})
     assert tree_events(tree) == {Event.CHECKOUT, Event.ACTIVITY, Event.TIME, Event.CUSTOMER}
+
+
+def test_periodic_tasks_join_the_beat_schedule(settings):
+    from saleor_segments.schedule import BEAT_SCHEDULE, merge_into
+
+    assert set(BEAT_SCHEDULE) <= set(settings.CELERY_BEAT_SCHEDULE)
+    mine = {"saleor-segments-refresh-pending": {"task": "x", "schedule": 5}}
+    assert merge_into(mine)["saleor-segments-refresh-pending"]["task"] == "x"  # project wins

@@ -1,0 +1,25 @@
+"""Periodic tasks the plugin needs; merged into CELERY_BEAT_SCHEDULE (Saleor's or standalone)."""
+
+import datetime
+
+BEAT_SCHEDULE = {
+    "saleor-segments-refresh-pending": {
+        "task": "saleor_segments.refresh_pending",
+        "schedule": datetime.timedelta(minutes=1),
+    },
+    "saleor-segments-refresh-time-windows": {
+        "task": "saleor_segments.refresh_time_windows",
+        "schedule": datetime.timedelta(hours=1),
+    },
+    "saleor-segments-prune-product-views": {
+        "task": "saleor_segments.prune_product_views",
+        "schedule": datetime.timedelta(days=1),
+    },
+}
+
+
+def merge_into(schedule: dict) -> dict:
+    """Add the plugin's entries; entries a project already defines under these names win."""
+    for name, entry in BEAT_SCHEDULE.items():
+        schedule.setdefault(name, entry)
+    return schedule
