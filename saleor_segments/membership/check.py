@@ -45,23 +45,11 @@ def _load_active(stamp) -> list:
     return segments
 
 
-def active_segments() -> list:
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL)
-        stamp = cursor.fetchone()
-    return _ACTIVE["segments"] if stamp == _ACTIVE["stamp"] else _load_active(stamp)
-
-
 def _relevant(segments, subject: str, event: Event | None, channel_id: int | None) -> list:
     kinds = {"visitors_and_customers", "customers" if subject == "customer" else "visitors"}
     return [s for s in segments
             if s.apply_to in kinds and (channel_id is None or s.channel_id == channel_id)
             and (event is None or event in compiled(s, subject, single=True)[2])]
-
-
-def relevant_segments(subject: str, event: Event | None, channel_id: int | None) -> list:
-    """Active segments for this kind of shopper whose conditions ``event`` can change."""
-    return _relevant(active_segments(), subject, event, channel_id)
 
 
 def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
