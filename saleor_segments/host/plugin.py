@@ -96,46 +96,25 @@ class CustomerSegmentsPlugin(BasePlugin):
             intake.checkout_changed(checkout.token, checkout.channel_id, checkout.user_id,
                                     reason=reason)
 
-    def checkout_created(self, checkout, previous_value, **kwargs):
-        self._checkout_event(checkout, "event:checkout_created")
-        return previous_value
-
-    def checkout_updated(self, checkout, previous_value, **kwargs):
-        self._checkout_event(checkout, "event:checkout_updated")
-        return previous_value
-
-    def checkout_fully_paid(self, checkout, previous_value, **kwargs):
-        self._checkout_event(checkout, "event:checkout_fully_paid")
-        return previous_value
-
     def _order_event(self, order, reason):
         if self._enabled(order.channel_id):
             intake.order_changed(order.user_id, order.channel_id, order.status, reason=reason)
 
-    def order_created(self, order, previous_value, **kwargs):
-        self._order_event(order, "event:order_created")
+
+def _forwarding(handler_name: str, event: str):
+    """A hook that forwards its object to ``handler_name`` and returns previous_value."""
+
+    def hook(self, obj, previous_value, **kwargs):
+        getattr(self, handler_name)(obj, f"event:{event}")
         return previous_value
 
-    def order_confirmed(self, order, previous_value, **kwargs):
-        self._order_event(order, "event:order_confirmed")
-        return previous_value
+    hook.__name__ = event
+    return hook
 
-    def order_updated(self, order, previous_value, **kwargs):
-        self._order_event(order, "event:order_updated")
-        return previous_value
 
-    def order_fully_paid(self, order, previous_value, **kwargs):
-        self._order_event(order, "event:order_fully_paid")
-        return previous_value
-
-    def order_cancelled(self, order, previous_value, **kwargs):
-        self._order_event(order, "event:order_cancelled")
-        return previous_value
-
-    def order_fulfilled(self, order, previous_value, **kwargs):
-        self._order_event(order, "event:order_fulfilled")
-        return previous_value
-
-    def order_refunded(self, order, previous_value, **kwargs):
-        self._order_event(order, "event:order_refunded")
-        return previous_value
+# Saleor calls hooks by name: one forwarding method per checkout and order event.
+for _event in ("checkout_created", "checkout_updated", "checkout_fully_paid"):
+    setattr(CustomerSegmentsPlugin, _event, _forwarding("_checkout_event", _event))
+for _event in ("order_created", "order_confirmed", "order_updated", "order_fully_paid",
+               "order_cancelled", "order_fulfilled", "order_refunded"):
+    setattr(CustomerSegmentsPlugin, _event, _forwarding("_order_event", _event))
