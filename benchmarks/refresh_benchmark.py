@@ -208,6 +208,43 @@ def fifty_segments():
     return specs
 
 
+def split_table(parts, workers):
+    """Split refresh: parts over customer-id ranges on parallel workers, one commit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from saleor_segments.membership import split
+
+    def run_part(pk):
+        try:
+            started = time.perf_counter()
+            split.run_part(pk)
+            return time.perf_counter() - started
+        finally:
+            connection.close()
+
+    print(f"\nsplit refresh: {parts} parts over customer-id ranges, {workers} parallel "
+          f"workers, then one commit (first refresh of a new segment; members kept equal)")
+    header = (f"{'segment':44} {'full':>8} {'parts sum':>10} {'wall':>8} {'commit':>8} "
+              f"{'split':>8} {'full/split':>10}")
+    print(header)
+    print("-" * len(header))
+    for name, (conditions, _hand) in SEGMENTS.items():
+        whole = create_segment(name=f"{name} (full)", channel_id=1, conditions=conditions)
+        full, _ = timed(lambda s=whole: refresh_segment(s))
+        parted = create_segment(name=f"{name} (split)", channel_id=1, conditions=conditions)
+        started = time.perf_counter()
+        run = split.plan(parted, parts)
+        with ThreadPoolExecutor(workers) as pool:
+            part_times = list(pool.map(run_part, run.part_set.values_list("pk", flat=True)))
+        wall = time.perf_counter() - started
+        commit, run = timed(lambda r=run: split.commit(r.pk))
+        total = wall + commit
+        assert run.status == "done", run.error
+        assert run.joined == CustomerMembership.objects.filter(segment=whole).count()
+        print(f"{name:44} {full:>7.2f}s {sum(part_times):>9.2f}s {wall:>7.2f}s {commit:>7.2f}s "
+              f"{total:>7.2f}s {full / total:>9.2f}x", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1_000_000)
@@ -215,6 +252,10 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep existing generated data")
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--only-checks", action="store_true", help="skip the refresh table")
+    parser.add_argument("--split-parts", type=int, default=4,
+                        help="parts of the split refresh (0: skip that table)")
+    parser.add_argument("--split-workers", type=int, default=os.cpu_count() or 2,
+                        help="parallel workers (threads, one connection each)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     if not (args.reuse and scalar("SELECT count(*) FROM account_user") == args.customers):
@@ -260,6 +301,9 @@ def main():
         print(f"{name:44} {members:>9,} {first:>7.2f}s {steady:>7.2f}s {query:>7.2f}s "
               f"{hand:>7.2f}s {steady / hand:>5.2f}x {loop_full:>8.0f}s {loop_full / steady:>10.0f}x",
               flush=True)
+
+    if args.split_parts and not args.only_checks:
+        split_table(args.split_parts, args.split_workers)
 
     print("\none customer checked against 50 active segments (real-time check):")
     segments = fifty_segments()

@@ -8,8 +8,6 @@ class SegmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        import importlib.util
-
         from django.conf import settings
 
         from . import conditions  # noqa: F401  (registers the built-in condition kinds)
@@ -18,7 +16,11 @@ class SegmentsConfig(AppConfig):
         if isinstance(getattr(settings, "CELERY_BEAT_SCHEDULE", None), dict):
             merge_into(settings.CELERY_BEAT_SCHEDULE)  # Saleor's (or a project's) beat schedule
 
-        if importlib.util.find_spec("saleor") is not None:  # inside Saleor: its DB rules
+        from django.apps import apps
+
+        if apps.is_installed("saleor.core"):  # inside Saleor: its DB rules, its Celery app
             from .host import db
 
             db.install()
+        else:  # standalone: the plugin's own Celery app (as a Django project's __init__ would)
+            from .standalone import celery  # noqa: F401

@@ -143,3 +143,52 @@ class PendingRefresh(models.Model):
 
     channel_id = models.IntegerField(unique=True)
     requested_at = models.DateTimeField(default=timezone.now)
+
+
+class RefreshRun(models.Model):
+    """One requested refresh of a segment: its progress and result (split refreshes run in
+    parts on several workers and are committed as one change)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        COMMITTING = "committing", "Committing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        STALE = "stale", "Stale (the segment changed meanwhile)"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="refresh_runs")
+    definition_version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    evaluated_at = models.DateTimeField(help_text="the time every part evaluates conditions at")
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    parts = models.PositiveIntegerField(default=1)
+    joined = models.PositiveIntegerField(null=True, blank=True)
+    left = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("-pk",)
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    @property
+    def parts_done(self) -> int:
+        return self.part_set.filter(done_at__isnull=False).count()
+
+
+class RefreshRunPart(models.Model):
+    """One worker's share of a split refresh: the shoppers of one kind whose id is in
+    [lo, hi) (no bounds: all of them). Its matches are staged until the run commits."""
+
+    run = models.ForeignKey(RefreshRun, on_delete=models.CASCADE, related_name="part_set")
+    number = models.PositiveIntegerField()
+    subject = models.CharField(max_length=16)
+    lo = models.BigIntegerField(null=True, blank=True)
+    hi = models.BigIntegerField(null=True, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("run", "number")
+        constraints = [models.UniqueConstraint(fields=["run", "number"],
+                                               name="segments_refresh_part_unique")]

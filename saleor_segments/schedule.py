@@ -15,6 +15,10 @@ BEAT_SCHEDULE = {
         "task": "saleor_segments.prune_product_views",
         "schedule": datetime.timedelta(days=1),
     },
+    "saleor-segments-abandon-stuck-refreshes": {
+        "task": "saleor_segments.abandon_stuck_refreshes",
+        "schedule": datetime.timedelta(hours=1),
+    },
 }
 
 

@@ -10,8 +10,9 @@ from django.db import transaction
 from . import activity, dbaccess
 from .conditions import Event
 from .membership.definitions import compiled, subjects_of
+from .membership import split
 from .membership.refresh import refresh_channel, refresh_segment
-from .models import PendingRefresh, Segment
+from .models import PendingRefresh, RefreshRun, RefreshRunPart, Segment
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,58 @@ def refresh_segment_task(segment_id: int) -> dict:
     except Segment.DoesNotExist:
         logger.warning("segment %s vanished before its refresh", segment_id)
         return {"segments": [], "joined": 0, "left": 0, "seconds": 0, "skipped": True}
+
+
+@shared_task(name="saleor_segments.refresh_segment_split")
+@with_writer
+def refresh_segment_split_task(segment_id: int, parts: int | None = None) -> int | None:
+    """Split refresh for very large stores: one task per customer-id range, on any number of
+    workers; the last part to finish queues the commit. Returns the run id."""
+    try:
+        run = split.plan(segment_id, parts)
+    except Segment.DoesNotExist:
+        logger.warning("segment %s vanished before its refresh", segment_id)
+        return None
+    start_parts(run)
+    return run.pk
+
+
+def start_parts(run: RefreshRun) -> None:
+    ids = list(run.part_set.values_list("pk", flat=True))
+    transaction.on_commit(lambda: [refresh_part_task.delay(pk) for pk in ids])
+
+
+@shared_task(name="saleor_segments.refresh_part", bind=True, max_retries=3)
+@with_writer
+def refresh_part_task(self, part_id: int) -> dict:
+    """Evaluate one part of a split refresh; retried with back-off, then the run fails
+    (members unchanged)."""
+    try:
+        last = split.run_part(part_id)
+    except RefreshRunPart.DoesNotExist:
+        return {"part": part_id, "skipped": True}  # its segment (and run) were deleted
+    except Exception as exc:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=2 ** self.request.retries)
+        run_id = RefreshRunPart.objects.filter(pk=part_id).values_list("run_id", flat=True)
+        for pk in run_id:
+            split.fail(pk, f"part {part_id}: {type(exc).__name__}: {exc}")
+        raise
+    if last:
+        run_id = RefreshRunPart.objects.get(pk=part_id).run_id
+        transaction.on_commit(lambda: commit_refresh_run_task.delay(run_id))
+    return {"part": part_id, "last": last}
+
+
+@shared_task(name="saleor_segments.commit_refresh_run")
+@with_writer
+def commit_refresh_run_task(run_id: int) -> dict:
+    try:
+        run = split.commit(run_id)
+    except RefreshRun.DoesNotExist:
+        return {"run": run_id, "status": "deleted"}
+    return {"run": run.pk, "status": run.status, "joined": run.joined, "left": run.left,
+            "error": run.error}
 
 
 @shared_task(name="saleor_segments.refresh_channel")
@@ -73,6 +126,13 @@ def prune_product_views_task(older_than_days: int | None = None) -> int:
     days = older_than_days or getattr(settings, "SEGMENTS_VIEW_RETENTION_DAYS",
                                       activity.DEFAULT_VIEW_RETENTION_DAYS)
     return activity.prune_views(days)
+
+
+@shared_task(name="saleor_segments.abandon_stuck_refreshes")
+@with_writer
+def abandon_stuck_refreshes_task() -> int:
+    """Fail split refreshes that stopped making progress; drop old run history."""
+    return split.abandon_stuck()
 
 
 @shared_task(name="saleor_segments.refresh_pending")

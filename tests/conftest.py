@@ -1,4 +1,6 @@
 """Shared by every test folder; the Saleor contract suite skips itself without Saleor."""
+import pytest
+
 def _saleor_importable() -> bool:
     import importlib.util
 
@@ -29,3 +31,20 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "SKIPPED saleor contract suite: saleor is not importable (run it inside a Saleor "
             "environment, see README)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Unit tests run task bodies in-process; tests/integration start a real worker."""
+    from celery import current_app
+
+    key = _conf_key(current_app, "task_always_eager")
+    before = current_app.conf[key]
+    current_app.conf.update({key: True})
+    yield
+    current_app.conf.update({key: before})
+
+
+def _conf_key(app, setting: str) -> str:
+    """The key a setting has in ``app.conf`` (``CELERY_``-prefixed when read from Django)."""
+    return f"{app.namespace}_{setting.upper()}" if app.namespace else setting

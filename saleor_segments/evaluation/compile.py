@@ -4,6 +4,8 @@ The predicate is evaluated per shopper row: ``u`` (account_user) for customers, 
 (checkout_checkout) for visitors. Values always travel as parameters; ``NOW`` placeholders are
 bound to the evaluation time by ``bind``. ``single=True`` compiles for one known shopper
 (correlated look-ups by index); the default compiles for whole-table, set-based evaluation.
+``ranged=True`` (set-based) limits the evaluation to shoppers in ``[RANGE_LO, RANGE_HI)``, also
+inside the per-shopper subqueries, so a split refresh's part costs its share of the work.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import datetime as dt
 from ..conditions.ast import Group
 from ..conditions.operators import NOW, Comparison
 
+RANGE_LO = object()  # placeholders for a split refresh's shopper range, bound by ``bind``
+RANGE_HI = object()
+
 SUBJECTS = {
     "customer": ("account_user", "u", "id"),
     "visitor": ("checkout_checkout", "c", "token"),
@@ -20,9 +25,11 @@ SUBJECTS = {
 
 
 class Compiler:
-    def __init__(self, channel_id: int, subject: str = "customer", single: bool = False):
-        assert subject in SUBJECTS
+    def __init__(self, channel_id: int, subject: str = "customer", single: bool = False,
+                 ranged: bool = False):
+        assert subject in SUBJECTS and not (single and ranged)
         self.channel_id, self.subject, self.single = channel_id, subject, single
+        self.ranged = ranged
         self._aliases = 0
 
     def alias(self, prefix: str) -> str:
@@ -55,6 +62,13 @@ class Compiler:
     def shopper(self, alias: str) -> str:
         return f"{alias}.{SUBJECTS[self.subject][2]}"
 
+    def in_range(self, outer: str, key: str) -> tuple[str, list]:
+        """Extra predicate on ``key`` for a subquery correlated to the root shopper (ranged)."""
+        root = SUBJECTS[self.subject][1]
+        if self.ranged and outer == self.shopper(root):
+            return f" AND {key} >= %s AND {key} < %s", [RANGE_LO, RANGE_HI]
+        return "", []
+
     def related(self, outer: str, key: str, source: str, params: list, per_row: bool = False):
         """A test "some row of ``source`` with ``key`` = ``outer`` meets a condition".
 
@@ -71,8 +85,10 @@ class Compiler:
                 return (f"EXISTS (SELECT 1 {source} AND {key} = {outer} AND {cond}{fence})",
                         list(params) + list(cond_params))
             # the guard keeps the result non-NULL when outer is NULL (NOT must stay exact)
+            span, span_params = self.in_range(outer, key)
             return (f"({outer} IS NOT NULL AND {outer} IN (SELECT {key} {source} AND {key} "
-                    f"IS NOT NULL AND {cond}))", list(params) + list(cond_params))
+                    f"IS NOT NULL{span} AND {cond}))",
+                    list(params) + span_params + list(cond_params))
 
         return exists
 
@@ -102,23 +118,31 @@ class Compiler:
             having, negate = f"NOT ({cmp_sql})", "NOT "
         else:
             having, negate = cmp_sql, ""
-        return (f"{negate}({outer} IN (SELECT {key} {source} AND {key} IS NOT NULL "
-                f"GROUP BY {key} HAVING {having}))"), params + cmp_params
+        span, span_params = self.in_range(outer, key)
+        return (f"{negate}({outer} IN (SELECT {key} {source} AND {key} IS NOT NULL{span} "
+                f"GROUP BY {key} HAVING {having}))"), params + span_params + cmp_params
 
 
-def bind(params: list, now: dt.datetime) -> list:
-    return [now if p is NOW else p for p in params]
+def bind(params: list, now: dt.datetime, span: tuple = (None, None)) -> list:
+    """Replace the placeholders: NOW by ``now``, RANGE_LO/RANGE_HI by ``span``."""
+    values = {id(NOW): now, id(RANGE_LO): span[0], id(RANGE_HI): span[1]}
+    return [values.get(id(p), p) for p in params]
 
 
-def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = False):
-    """``SELECT <shopper id> FROM <shoppers> WHERE <tree>`` (params still hold NOW)."""
+def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = False,
+                  ranged: bool = False):
+    """``SELECT <shopper id> FROM <shoppers> WHERE <tree>`` (params still hold NOW and, when
+    ranged, RANGE_LO/RANGE_HI)."""
     table, alias, pk = SUBJECTS[subject]
-    where, params = Compiler(channel_id, subject, single).compile(tree)
+    where, params = Compiler(channel_id, subject, single, ranged).compile(tree)
     if subject == "customer":
         scope = f"NOT {alias}.is_staff"
         scope_params = []
     else:
         scope = f"{alias}.user_id IS NULL AND {alias}.channel_id = %s"
         scope_params = [channel_id]
+    if ranged:
+        scope += f" AND {alias}.{pk} >= %s AND {alias}.{pk} < %s"
+        scope_params = scope_params + [RANGE_LO, RANGE_HI]
     sql = f"SELECT {alias}.{pk} AS shopper FROM {table} {alias} WHERE {scope} AND {where}"
     return sql, scope_params + params

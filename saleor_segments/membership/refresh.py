@@ -49,54 +49,83 @@ def _refresh(queryset, now, reason, expect=None) -> RefreshResult:
         ids = sorted(queryset.values_list("pk", flat=True))
         if expect and not ids:
             raise Segment.DoesNotExist(f"segment {expect[0]} does not exist")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_SEGMENT}, id) "
-                           "FROM unnest(%s::int[]) AS id ORDER BY id", [ids])
-            # hashed subplans and hash joins over all customers need memory, not disk
-            cursor.execute("SELECT set_config('work_mem', %s, true)",
-                           [getattr(settings, "SEGMENTS_REFRESH_WORK_MEM", "256MB")])
+        lock_segments(ids)
         # read definitions under the lock: a concurrent save can't slip between compile and write
         segments = [s for s in Segment.objects.filter(pk__in=ids) if s.is_active]
         result = RefreshResult([s.pk for s in segments], skipped=not segments)
         for subject, table in BY_SUBJECT.items():
             mine = [s for s in segments if subject in subjects_of(s)]
             if mine:
-                joined, left = _apply(mine, table, now, reason)
+                joined, left = _apply(mine, table, now, reason, evaluated(mine, table, now))
                 result.joined += joined
                 result.left += left
-        Segment.objects.filter(pk__in=result.segment_ids).update(last_refreshed_at=now)
-        for segment in segments:
-            if segment.refreshed_version != segment.definition_version:
-                Segment.objects.filter(pk=segment.pk).update(
-                    refreshed_version=segment.definition_version)
+        mark_refreshed(segments, now)
     result.seconds = time.perf_counter() - started
     logger.info("refreshed segments %s: +%s -%s in %.2fs", result.segment_ids, result.joined,
                 result.left, result.seconds)
     return result
 
 
-def _apply(segments, table, now, reason) -> tuple[int, int]:
-    """Compute members, diff them against the stored ones, write and log, all set-based.
+def lock_segments(ids: list[int]) -> None:
+    """Take the segments' refresh locks (transaction-scoped) and give the refresh memory."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_SEGMENT}, id) "
+                       "FROM unnest(%s::int[]) AS id ORDER BY id", [ids])
+    use_refresh_memory()
 
-    The diff is a FULL JOIN (PostgreSQL can only hash or merge it) kept in a temporary table,
-    and the writes run with nested loops off: every step stays linear in the number of rows,
-    whatever the (often stale) statistics of the membership table say."""
+
+def use_refresh_memory() -> None:
+    """Hashed subplans and hash joins over all customers need memory, not disk."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)",
+                       [getattr(settings, "SEGMENTS_REFRESH_WORK_MEM", "256MB")])
+
+
+def mark_refreshed(segments, now) -> None:
+    Segment.objects.filter(pk__in=[s.pk for s in segments]).update(last_refreshed_at=now)
+    for segment in segments:
+        if segment.refreshed_version != segment.definition_version:
+            Segment.objects.filter(pk=segment.pk).update(
+                refreshed_version=segment.definition_version)
+
+
+def evaluated(segments, table, now) -> tuple[str, list]:
+    """SQL of (segment_id, shopper) rows: who matches each segment now."""
     parts, params = [], []
     for segment in segments:
         sql, seg_params, _events = compiled(segment, table.subject)
         parts.append(f"SELECT {segment.pk}::bigint AS segment_id, q.shopper FROM ({sql}) q")
         params += bind(list(seg_params), now)
+    return " UNION ALL ".join(parts), params
+
+
+def _apply(segments, table, now, reason, matched: tuple[str, list],
+           settled_since: dt.datetime | None = None) -> tuple[int, int]:
+    """Diff ``matched`` (SQL of segment_id, shopper rows) against the stored members, write
+    and log the difference, all set-based. With ``settled_since``, shoppers whose membership
+    an event changed after that time are left as they are (their news is newer).
+
+    The diff is a FULL JOIN (PostgreSQL can only hash or merge it) kept in a temporary table,
+    and the writes run with nested loops off: every step stays linear in the number of rows,
+    whatever the (often stale) statistics of the membership table say."""
+    matched_sql, params = matched
     versions = ", ".join(f"({s.pk}::bigint, {int(s.definition_version)})" for s in segments)
     ids = [s.pk for s in segments]
     col, mt = table.column, table.table
     stale = any(s.refreshed_version != s.definition_version for s in segments)
     keep = "OR c.version <> v.version" if stale else ""  # stayers whose version must move
+    settled, settled_params = "", []
+    if settled_since is not None:
+        settled = (f"AND NOT EXISTS (SELECT 1 FROM {LOG_TABLE} l WHERE l.segment_id = "
+                   f"COALESCE(m.segment_id, c.segment_id) AND l.{col} = COALESCE(m.shopper, "
+                   f"c.shopper) AND l.at > %s)")
+        settled_params = [settled_since]
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS segments_diff")
         cursor.execute(f"""
             CREATE TEMPORARY TABLE segments_diff ON COMMIT DROP AS
             WITH versions(segment_id, version) AS (VALUES {versions}),
-            matched AS MATERIALIZED ({" UNION ALL ".join(parts)}),
+            matched AS MATERIALIZED ({matched_sql}),
             stored AS MATERIALIZED (
                 SELECT segment_id, {col} AS shopper, definition_version AS version FROM {mt}
                 WHERE segment_id = ANY(%s))
@@ -106,7 +135,8 @@ def _apply(segments, table, now, reason) -> tuple[int, int]:
             FROM matched m FULL JOIN stored c
               ON c.segment_id = m.segment_id AND c.shopper = m.shopper
             JOIN versions v ON v.segment_id = COALESCE(m.segment_id, c.segment_id)
-            WHERE m.shopper IS NULL OR c.shopper IS NULL {keep}""", params + [ids])
+            WHERE (m.shopper IS NULL OR c.shopper IS NULL {keep}) {settled}""",
+                       params + [ids] + settled_params)
         cursor.execute("ANALYZE segments_diff")
         cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
         cursor.execute(f"""

@@ -22,6 +22,9 @@ DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL") or embe
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_TASK_ACKS_LATE = True  # a part whose worker dies is delivered again (tasks are idempotent)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {}  # the app adds its periodic tasks (saleor_segments.schedule)
 
 LOGGING = {

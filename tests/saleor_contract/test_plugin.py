@@ -92,7 +92,31 @@ def test_customer_created_through_graphql_joins_the_seed_example(
 def test_periodic_tasks_are_in_saleors_beat_schedule():
     from saleor.celeryconf import app
 
-    for name in ("saleor-segments-refresh-pending", "saleor-segments-refresh-time-windows",
-                 "saleor-segments-prune-product-views"):
+    from saleor_segments.schedule import BEAT_SCHEDULE
+
+    for name in BEAT_SCHEDULE:
         assert name in app.conf.beat_schedule
-    assert "saleor_segments.refresh_pending" in app.tasks
+    for task in ("refresh_pending", "refresh_segment", "refresh_segment_split", "refresh_part",
+                 "commit_refresh_run"):
+        assert f"saleor_segments.{task}" in app.tasks
+    assert app.conf.task_default_queue != "segments-test"  # standalone's app was not loaded
+
+
+def test_split_refresh_on_saleors_celery_app(settings, customer_users, channel_USD,
+                                             django_capture_on_commit_callbacks):
+    """Parts over customer-id ranges on Saleor's Celery app (eager in Saleor's test settings),
+    committed as one change, against Saleor's own account_user table."""
+    from saleor.account.models import User
+    from saleor_segments import tasks
+    from saleor_segments.models import RefreshRun
+
+    everyone = set(User.objects.filter(is_staff=False).values_list("pk", flat=True))
+    assert len(everyone) >= 2
+    segment = create_segment(name="Everyone", channel_id=channel_USD.pk,
+                             conditions={"conditions": []})
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = tasks.refresh_segment_split_task.delay(segment.pk, 2).get()
+    run = RefreshRun.objects.get(pk=run_id)
+    assert (run.status, run.parts, run.joined) == ("done", 2, len(everyone)), run.error
+    assert set(CustomerMembership.objects.filter(segment=segment).values_list(
+        "customer_id", flat=True)) == everyone

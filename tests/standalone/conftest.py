@@ -29,6 +29,24 @@ def sql_matches(tree, channel_id, subject="customer", single=False, now=NOW) -> 
         return {r[0] for r in cursor.fetchall()}
 
 
+def ranged_matches(tree, channel_id, now=NOW) -> set:
+    """Customers matched range by range (as a split refresh's parts evaluate them)."""
+    from django.db import connection
+
+    sql, params = shopper_query(tree, channel_id, "customer", ranged=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(min(id), 0), coalesce(max(id), 0) + 1 FROM account_user")
+        low, high = cursor.fetchone()
+        cuts = sorted({low, low + (high - low) // 3, low + 2 * (high - low) // 3, high})
+        found = set()
+        for lo, hi in zip(cuts, cuts[1:]):
+            cursor.execute(sql, bind(params, now, (lo, hi)))
+            rows = {r[0] for r in cursor.fetchall()}
+            assert all(lo <= r < hi for r in rows)
+            found |= rows
+    return found
+
+
 def python_matches(tree, channel_id, subject="customer", now=NOW) -> set:
     return Evaluator(Snapshot.load(), channel_id, now, subject).matching(tree)
 
@@ -46,6 +64,8 @@ def matches(channel):
         found = sql_matches(tree, channel_id, subject, now=now)
         assert sql_matches(tree, channel_id, subject, single=True, now=now) == found
         assert python_matches(tree, channel_id, subject, now=now) == found
+        if subject == "customer":
+            assert ranged_matches(tree, channel_id, now=now) == found
         return found
 
     return run

@@ -14,7 +14,7 @@ from saleor_segments.models import CustomerMembership, ProductView, Segment, Wis
 from saleor_segments.standalone.rows import insert
 
 from ..catalogue import Catalogue
-from .conftest import python_matches, sql_matches
+from .conftest import python_matches, ranged_matches, sql_matches
 from ..factories import (
     NOW, AddressFactory, ChannelFactory, CheckoutFactory, CheckoutLineFactory,
     CustomerTypeFactory, GiftCardFactory, OrderFactory, OrderLineFactory, UserFactory,
@@ -310,4 +310,6 @@ def test_sql_equals_python_reference(channel, data):
                 expected = python_matches(tree, channel["id"], subject)
                 assert sql_matches(tree, channel["id"], subject) == expected, raw
                 assert sql_matches(tree, channel["id"], subject, single=True) == expected, raw
+                if subject == "customer":
+                    assert ranged_matches(tree, channel["id"]) == expected, raw
         transaction.set_rollback(True)

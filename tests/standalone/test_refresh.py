@@ -16,14 +16,8 @@ from saleor_segments.services import create_segment, delete_segment, update_segm
 
 from ..factories import NOW, CheckoutFactory, CheckoutLineFactory, UserFactory, VariantFactory
 from ..factories import ProductFactory
+from ..helpers import EMAIL_SHOP, members
 
-EMAIL_SHOP = {"conditions": [{"kind": "customer.field", "field": "email", "operator": "contains",
-                              "value": "@shop.com"}]}
-
-
-def members(segment):
-    return set(CustomerMembership.objects.filter(segment=segment).values_list("customer_id",
-                                                                              flat=True))
 
 
 def log(segment):
