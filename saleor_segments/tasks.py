@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from . import activity, dbaccess
 from .conditions import Event
@@ -34,13 +35,34 @@ def _summary(result) -> dict:
 
 @shared_task(name="saleor_segments.refresh_segment")
 @with_writer
-def refresh_segment_task(segment_id: int) -> dict:
-    """Recompute one segment ("Refresh Segment Data"). Idempotent."""
+def refresh_segment_task(segment_id: int, run_id: int | None = None) -> dict:
+    """Recompute one segment ("Refresh Segment Data"). Idempotent. With ``run_id``, the
+    outcome is recorded on that RefreshRun (progress for the API)."""
     try:
-        return _summary(refresh_segment(segment_id, reason="refresh"))
+        result = refresh_segment(segment_id, reason="refresh")
     except Segment.DoesNotExist:
         logger.warning("segment %s vanished before its refresh", segment_id)
         return {"segments": [], "joined": 0, "left": 0, "seconds": 0, "skipped": True}
+    except Exception as exc:
+        if run_id:
+            split.fail(run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    if run_id:
+        split.record(run_id, result)
+    return _summary(result)
+
+
+def request_refresh(segment: Segment, parts: int = 1) -> RefreshRun:
+    """Queue a refresh of ``segment`` (split into ``parts`` when more than one) and return
+    the run to follow it by."""
+    if parts > 1:
+        run = split.plan(segment, parts)
+        start_parts(run)
+        return run
+    run = RefreshRun.objects.create(segment=segment, parts=1, evaluated_at=timezone.now(),
+                                    definition_version=segment.definition_version)
+    transaction.on_commit(lambda: refresh_segment_task.delay(segment.pk, run.pk))
+    return run
 
 
 @shared_task(name="saleor_segments.refresh_segment_split")

@@ -53,6 +53,10 @@ class AddressContainer(Condition):
     def params_json(self):
         return {"address": self.address}
 
+    @classmethod
+    def describe(cls):
+        return {**super().describe(), "addresses": list(cls.which)}
+
 
 @register
 @dataclass(frozen=True)

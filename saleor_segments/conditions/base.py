@@ -113,8 +113,13 @@ class Condition:
         raise NotImplementedError
 
     def evaluate(self, e: Evaluator, row) -> bool:
-        """The same decision in Python, over the snapshot row ``row`` (reference/explain)."""
+        """The same decision in Python, over the snapshot row ``row`` (reference)."""
         raise NotImplementedError
+
+    def observed_sql(self, c: Compiler, alias: str) -> tuple[str, list] | None:
+        """SQL of the value this condition compares, for explain (None: just met or not).
+        Aggregating kinds get theirs from ``Compiler.aggregate`` without overriding this."""
+        return None
 
     # --- shared behaviour -------------------------------------------------------------------
 

@@ -50,6 +50,11 @@ class CartField(FieldCondition):
         return c.related(c.shopper(alias), key, source, params)(
             *self.cmp.sql(cart_expression(self.field, ca)))
 
+    def observed_sql(self, c, alias):
+        source, ca, key, params = c.carts()
+        return (f"(SELECT array_agg({cart_expression(self.field, ca)}) {source} "
+                f"AND {key} = {c.shopper(alias)})"), params
+
     def evaluate(self, e, row):
         return any(self.cmp.matches(self.value_of(e, cart), e.now) for cart in e.carts(row))
 

@@ -40,6 +40,9 @@ class CustomerField(FieldCondition):
     def to_sql(self, c, alias):
         return self.cmp.sql(f"{alias}.{self.column}", timestamp=self.field in TIMESTAMP_FIELDS)
 
+    def observed_sql(self, c, alias):
+        return f"{alias}.{self.column}", []
+
     def evaluate(self, e, row):
         return self.cmp.matches(row[self.column], e.now)
 

@@ -31,6 +31,8 @@ class Compiler:
         self.channel_id, self.subject, self.single = channel_id, subject, single
         self.ranged = ranged
         self._aliases = 0
+        self._nodes: list = []  # the conditions being compiled, innermost last
+        self.observed: dict = {}  # id(condition) -> (SQL of the value it compared, params)
 
     def alias(self, prefix: str) -> str:
         self._aliases += 1
@@ -55,7 +57,14 @@ class Compiler:
             return self.group(node, alias)
         if self.subject == "visitor" and node.registered_only:
             return "FALSE", []  # customer data is unknown for an anonymous checkout
-        return node.to_sql(self, alias)
+        self._nodes.append(node)
+        try:
+            observed = node.observed_sql(self, alias) if self.single else None
+            if observed is not None:
+                self.observed[id(node)] = observed
+            return node.to_sql(self, alias)
+        finally:
+            self._nodes.pop()
 
     # --- helpers shared by kinds -------------------------------------------------------------
 
@@ -109,6 +118,9 @@ class Compiler:
         ``zero`` (None for averages). Set-based: one grouped pass, then a semi/anti-join."""
         if self.single:
             value = f"(SELECT {agg} {source} AND {key} = {outer})"
+            if self._nodes:  # what explain reports as the decisive value
+                self.observed.setdefault(id(self._nodes[-1]), (
+                    f"COALESCE({value}, %s)", list(params) + [zero]))
             v = self.alias("v")
             cmp_sql, cmp_params = cmp.sql(f"{v}.x")
             return (f"(SELECT {cmp_sql} FROM (SELECT COALESCE({value}, %s) AS x) {v})",

@@ -45,6 +45,10 @@ class CustomerSegmentsPlugin(BasePlugin):
     def webhook(self, request, path, previous_value, **kwargs):
         if not self.active:
             return previous_value
+        if path.strip("/") == "graphql":
+            from .graphql_route import handle as graphql
+
+            return graphql(request, self.real_time)
         from .activity_route import handle
 
         return handle(request, path, self.real_time)

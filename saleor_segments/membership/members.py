@@ -2,7 +2,8 @@
 
 import base64
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -11,6 +12,9 @@ from .tables import LOG_TABLE
 GRID_COLUMNS = ("id", "first_name", "last_name", "email", "customer_type", "phone",
                 "postal_code", "country", "country_area", "date_joined", "joined_at")
 MAX_PAGE = 500
+# sortable grid columns (all NOT NULL, so keyset pagination over (value, id) is exact)
+SORT_COLUMNS = {"id": "u.id", "email": "u.email", "last_name": "u.last_name",
+                "date_joined": "u.date_joined", "joined_at": "m.joined_at"}
 
 
 @dataclass
@@ -19,47 +23,94 @@ class Page:
     total_count: int
     end_cursor: str | None
     has_next_page: bool
+    cursors: list[str] = field(default_factory=list)
 
 
-def encode_cursor(customer_id: int) -> str:
-    return base64.b64encode(f"customer:{customer_id}".encode()).decode()
+@dataclass(frozen=True)
+class MemberFilter:
+    search: str | None = None  # part of the email, first or last name
+    countries: tuple[str, ...] = ()
+    joined_from: dt.datetime | None = None
+    joined_to: dt.datetime | None = None
+
+    def sql(self) -> tuple[str, list]:
+        parts, params = [], []
+        if self.search:
+            parts.append("(u.email ILIKE %s OR u.first_name ILIKE %s OR u.last_name ILIKE %s)")
+            like = "%" + self.search.replace("\\", "\\\\").replace("%", "\\%").replace(
+                "_", "\\_") + "%"
+            params += [like, like, like]
+        if self.countries:
+            parts.append("a.country = ANY(%s)")
+            params.append(list(self.countries))
+        if self.joined_from:
+            parts.append("m.joined_at >= %s")
+            params.append(self.joined_from)
+        if self.joined_to:
+            parts.append("m.joined_at < %s")
+            params.append(self.joined_to)
+        return "".join(f" AND {p}" for p in parts), params
 
 
-def decode_cursor(cursor: str | None) -> int:
+def encode_cursor(values: list) -> str:
+    return base64.b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> list | None:
     if not cursor:
-        return 0
+        return None
     try:
-        kind, _, pk = base64.b64decode(cursor, validate=True).decode().partition(":")
-        if kind == "customer" and pk.isdigit():
-            return int(pk)
+        values = json.loads(base64.b64decode(cursor, validate=True))
+        if isinstance(values, list) and len(values) == 2 and isinstance(values[1], int):
+            return values
     except ValueError:
         pass
     raise ValueError("invalid cursor")
 
 
-def matched_customers(segment_id: int, first: int = 50, after: str | None = None) -> Page:
-    """One page of members with the grid's columns (billing address, else shipping), by id."""
+def matched_customers(segment_id: int, first: int = 50, after: str | None = None,
+                      sort: str = "id", descending: bool = False,
+                      filter: MemberFilter = MemberFilter()) -> Page:
+    """One page of members with the grid's columns (billing address, else shipping), sorted
+    by a grid column and keyset-paginated; ``total_count`` counts the filtered members."""
     if not 1 <= first <= MAX_PAGE:
         raise ValueError(f"first must be between 1 and {MAX_PAGE}")
-    sql = """
-        SELECT u.id, u.first_name, u.last_name, u.email, ct.name, a.phone, a.postal_code,
-               a.country, a.country_area, u.date_joined, m.joined_at
+    if sort not in SORT_COLUMNS:
+        raise ValueError(f"sort must be one of {', '.join(SORT_COLUMNS)}")
+    column = SORT_COLUMNS[sort]
+    where, params = filter.sql()
+    key = decode_cursor(after)
+    seek, seek_params = "", []
+    if key is not None:
+        seek = f" AND ({column}, m.customer_id) {'<' if descending else '>'} (%s, %s)"
+        seek_params = key
+    direction = "DESC" if descending else "ASC"
+    joins = """
         FROM saleor_segments_customermembership m
         JOIN account_user u ON u.id = m.customer_id
         LEFT JOIN account_customertype ct ON ct.id = u.customer_type_id
         LEFT JOIN account_address a
                ON a.id = COALESCE(u.default_billing_address_id, u.default_shipping_address_id)
-        WHERE m.segment_id = %s AND m.customer_id > %s
-        ORDER BY m.customer_id LIMIT %s"""
+        WHERE m.segment_id = %s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [segment_id, decode_cursor(after), first + 1])
-        rows = [dict(zip(GRID_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
-        cursor.execute("SELECT count(*) FROM saleor_segments_customermembership "
-                       "WHERE segment_id = %s", [segment_id])
+        cursor.execute(f"""
+            SELECT u.id, u.first_name, u.last_name, u.email, ct.name, a.phone, a.postal_code,
+                   a.country, a.country_area, u.date_joined, m.joined_at, {column}
+            {joins}{where}{seek}
+            ORDER BY {column} {direction}, m.customer_id {direction} LIMIT %s""",
+                       [segment_id] + params + seek_params + [first + 1])
+        fetched = cursor.fetchall()
+        cursor.execute(f"SELECT count(*) {joins}{where}", [segment_id] + params)
         total = cursor.fetchone()[0]
-    has_next = len(rows) > first
-    rows = rows[:first]
-    return Page(rows, total, encode_cursor(rows[-1]["id"]) if rows else None, has_next)
+    has_next = len(fetched) > first
+    fetched = fetched[:first]
+    rows = [dict(zip(GRID_COLUMNS, r[:-1], strict=True)) for r in fetched]
+    cursors = [encode_cursor([_plain(r[-1]), r[0]]) for r in fetched]
+    return Page(rows, total, cursors[-1] if cursors else None, has_next, cursors)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
 def member_count(segment_id: int) -> int:

@@ -155,6 +155,15 @@ def fail(run_id: int, error: str) -> RefreshRun:
         return _finish(run, RefreshRun.Status.FAILED, error=error)
 
 
+def record(run_id: int, result) -> None:
+    """Record a whole (unsplit) refresh's outcome on its run."""
+    with transaction.atomic():
+        run = RefreshRun.objects.select_for_update().get(pk=run_id)
+        run.joined, run.left = result.joined, result.left
+        _finish(run, RefreshRun.Status.STALE if result.skipped else RefreshRun.Status.DONE,
+                error="the segment is inactive" if result.skipped else "")
+
+
 def _finish(run: RefreshRun, status: str, error: str = "") -> RefreshRun:
     run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
     run.save(update_fields=["status", "error", "finished_at", "joined", "left"])

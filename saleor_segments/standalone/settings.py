@@ -14,7 +14,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "saleor_segments.standalone",  # Saleor-compatible tables; leave out against a Saleor DB
     "saleor_segments",
+    "graphene_django",  # GraphiQL for the standalone /graphql/ view
 ]
+ROOT_URLCONF = "saleor_segments.standalone.urls"
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+
+# bearer tokens of the standalone GraphQL API and what they may do (Saleor permission names)
+SEGMENTS_API_TOKENS = ({os.environ["SEGMENTS_API_TOKEN"]: ["MANAGE_USERS", "MANAGE_DISCOUNTS"]}
+                       if os.environ.get("SEGMENTS_API_TOKEN") else {})
 if os.environ.get("SEGMENTS_SALEOR_DATABASE"):  # the database is Saleor's own: don't create
     INSTALLED_APPS.remove("saleor_segments.standalone")
 

@@ -87,5 +87,40 @@ class Command(BaseCommand):
                   f"{[names[pk] for pk in result.joined]}")
         if big_carts.pk not in result.joined:
             raise CommandError("the shopper with a 480 cart did not join 'Big carts'")
+        self._graphql(segments[0], shopper, ids["channel"])
         out.write(self.style.MIGRATE_HEADING("\nDone. Try: python manage.py segments_members "
                                              f"{segments[0].pk}"))
+
+    def _graphql(self, segment, shopper, channel_id):
+        """The admin GraphQL API, as the Dashboard would call it (here without HTTP)."""
+        import json
+
+        from graphql_relay import to_global_id
+
+        from ...graphql.context import Permission, Requestor, SegmentsContext
+        from ...graphql.execute import execute
+
+        out = self.stdout
+        admin = SegmentsContext(requestor=Requestor(kind="app", permissions=frozenset(
+            {Permission.MANAGE_USERS})))
+        out.write(self.style.MIGRATE_HEADING("\n6. GraphQL: explain and preview"))
+        result, _ = execute({"query": """query($s: ID!, $c: ID!) {
+            segmentExplain(segment: $s, customer: $c) { matches nodes { path kind met value } }
+        }""", "variables": {"s": to_global_id("Segment", segment.pk),
+                            "c": to_global_id("User", shopper)}}, admin)
+        explained = result["data"]["segmentExplain"]
+        out.write(f"   segmentExplain({segment.name!r}, customer {shopper}): "
+                  f"matches={explained['matches']}")
+        for node in explained["nodes"]:
+            value = f" (value {json.loads(node['value'])})" if node["value"] else ""
+            out.write(f"     {node['path'] or 'root'}: {node['kind']} "
+                      f"{'met' if node['met'] else 'not met'}{value}")
+        conditions = {"conditions": [{"kind": "orders", "measure": "count", "operator": "gte",
+                                      "value": 5, "conditions": []}]}
+        result, _ = execute({"query": """query($c: JSONString!, $ch: ID!) {
+            segmentPreview(conditions: $c, channel: $ch) { size budgetExceeded milliseconds }
+        }""", "variables": {"c": json.dumps(conditions),
+                            "ch": to_global_id("Channel", channel_id)}}, admin)
+        preview = result["data"]["segmentPreview"]
+        out.write(f"   segmentPreview(5+ orders, unsaved): {preview['size']:,} customers in "
+                  f"{preview['milliseconds']} ms")

@@ -1,0 +1,67 @@
+"""Who is asking, as the GraphQL resolvers see it, and the permission checks they use."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from enum import Enum
+
+from graphql import GraphQLError
+
+
+class Permission(str, Enum):
+    """Saleor's permissions the API checks (Saleor codes: account.manage_users, ...)."""
+
+    MANAGE_USERS = "MANAGE_USERS"
+    MANAGE_DISCOUNTS = "MANAGE_DISCOUNTS"
+
+
+@dataclass(frozen=True)
+class Requestor:
+    """A staff user or app with permissions, a customer, or nobody (``kind``)."""
+
+    kind: str = "anonymous"  # "staff", "app", "customer", "anonymous"
+    customer_id: int | None = None  # customers (staff users also have one, unused)
+    permissions: frozenset[Permission] = field(default_factory=frozenset)
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+ANONYMOUS = Requestor()
+
+
+@dataclass
+class SegmentsContext:
+    """``info.context`` of every resolver."""
+
+    requestor: Requestor = ANONYMOUS
+    request: object = None
+    real_time: bool = True  # the plugin's "Real-time check" setting (activity re-checks)
+
+
+class PermissionDenied(GraphQLError):
+    code = "PermissionDenied"
+
+
+def requestor(info) -> Requestor:
+    return getattr(info.context, "requestor", ANONYMOUS)
+
+
+def permission_required(*permissions: Permission):
+    """Resolver/mutate decorator: the requestor needs one of ``permissions`` (as Saleor)."""
+
+    def decorator(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            info = args[1]
+            who = requestor(info)
+            if not any(who.has(p) for p in permissions):
+                raise PermissionDenied(
+                    "You need one of the following permissions: "
+                    + ", ".join(p.value for p in permissions))
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

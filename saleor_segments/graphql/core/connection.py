@@ -1,0 +1,89 @@
+"""Cursor connections with ``totalCount`` and keyset pagination (first/after)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import graphene
+from graphene import relay
+
+MAX_PAGE = 100  # as Saleor's default limit
+
+
+class CountableConnection(relay.Connection):
+    class Meta:
+        abstract = True
+
+    total_count = graphene.Int(description="How many there are in all (with the filter).")
+
+
+def encode_cursor(values: list) -> str:
+    return base64.b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> list | None:
+    if cursor is None:
+        return None
+    try:
+        values = json.loads(base64.b64decode(cursor, validate=True))
+        if isinstance(values, list):
+            return values
+    except ValueError:
+        pass
+    raise ValueError("Invalid cursor.")
+
+
+def check_first(first, field="first") -> int:
+    from .errors import InputError
+
+    if first is None:
+        raise InputError.one(field, "required",
+                             "You must provide a `first` value to properly paginate.")
+    if not 1 <= first <= MAX_PAGE:
+        raise InputError.one(field, "invalid",
+                             f"`first` must be between 1 and {MAX_PAGE}.")
+    return first
+
+
+def connection_from_page(connection_type, nodes, cursors, total_count, has_next, has_previous):
+    edges = [connection_type.Edge(node=node, cursor=cursor)
+             for node, cursor in zip(nodes, cursors)]
+    page_info = relay.PageInfo(
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+        has_previous_page=has_previous, has_next_page=has_next)
+    return connection_type(edges=edges, page_info=page_info, total_count=total_count)
+
+
+def paginate_queryset(queryset, connection_type, *, sort_field: str, descending: bool,
+                      first: int, after: str | None):
+    """Keyset pagination over ``(sort_field, pk)``; ``sort_field`` must be non-null."""
+    from django.db.models import Q
+
+    from .errors import InputError
+
+    first = check_first(first)
+    total = queryset.count()
+    order = [f"-{sort_field}", "-pk"] if descending else [sort_field, "pk"]
+    try:
+        key = decode_cursor(after)
+    except ValueError as exc:
+        raise InputError.one("after", "invalid", str(exc)) from None
+    if key is not None:
+        if len(key) != 2:
+            raise InputError.one("after", "invalid", "Invalid cursor.")
+        value, pk = key
+        op = "lt" if descending else "gt"
+        queryset = queryset.filter(Q(**{f"{sort_field}__{op}": value})
+                                   | Q(**{sort_field: value, f"pk__{op}": pk}))
+    rows = list(queryset.order_by(*order)[:first + 1])
+    has_next = len(rows) > first
+    rows = rows[:first]
+    cursors = [encode_cursor([_json_value(getattr(r, sort_field)), r.pk]) for r in rows]
+    return connection_from_page(connection_type, rows, cursors, total, has_next,
+                                key is not None)
+
+
+def _json_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

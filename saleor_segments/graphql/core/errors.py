@@ -1,0 +1,52 @@
+"""Mutation errors as Saleor returns them: ``errors { field code message }`` with enum codes."""
+
+from __future__ import annotations
+
+import graphene
+
+from ...conditions import ConditionErrorCode, ConditionValidationError
+
+
+# the engine's validation codes (ConditionErrorCode) plus the API's own
+SegmentErrorCode = graphene.Enum("SegmentErrorCode", [
+    ("GRAPHQL_ERROR", "graphql_error"), ("NOT_FOUND", "not_found"),
+    *((code.name, code.value) for code in ConditionErrorCode)])
+
+
+class SegmentError(graphene.ObjectType):
+    field = graphene.String(description="The input field, or a path into the condition tree "
+                                        "such as `conditions[1].conditions[0].value`.")
+    code = graphene.Field(SegmentErrorCode, required=True)
+    message = graphene.String()
+
+
+class ActivityErrorCode(graphene.Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+
+
+class ActivityError(graphene.ObjectType):
+    field = graphene.String()
+    code = graphene.Field(ActivityErrorCode, required=True)
+    message = graphene.String()
+
+
+class InputError(Exception):
+    """Raised inside a mutation; becomes its ``errors`` (nothing was saved)."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__("; ".join(e["message"] for e in errors))
+        self.errors = errors
+
+    @classmethod
+    def one(cls, field, code, message):
+        return cls([{"field": field, "code": code, "message": message}])
+
+    @classmethod
+    def from_conditions(cls, exc: ConditionValidationError):
+        """Engine errors; their paths already start at the tree (``conditions[0].value``)."""
+        names = {"apply_to": "applyTo", "": "conditions"}
+        return cls([{"field": names.get(e.path, e.path), "code": e.code.value,
+                     "message": e.message} for e in exc.errors])

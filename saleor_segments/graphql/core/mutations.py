@@ -1,0 +1,35 @@
+"""Mutation base: permission check, then ``perform``; InputError becomes ``errors``."""
+
+import graphene
+from django.db import transaction
+
+from ..context import PermissionDenied, requestor
+from .errors import InputError
+
+
+class BaseMutation(graphene.Mutation):
+    """Subclasses set ``permissions`` (any one suffices) and ``error_type``, and implement
+    ``perform(info, **data)`` returning the payload. Nothing is saved when it raises."""
+
+    permissions: tuple = ()
+    error_type = None
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        who = requestor(info)
+        if cls.permissions and not any(who.has(p) for p in cls.permissions):
+            raise PermissionDenied("You need one of the following permissions: "
+                                   + ", ".join(p.value for p in cls.permissions))
+        try:
+            with transaction.atomic():
+                return cls.perform(info, **data)
+        except InputError as exc:
+            return cls(errors=[cls.error_type(field=e["field"], code=e["code"],
+                                              message=e["message"]) for e in exc.errors])
+
+    @classmethod
+    def perform(cls, info, **data):
+        raise NotImplementedError

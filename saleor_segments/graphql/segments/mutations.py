@@ -1,0 +1,172 @@
+"""Admin mutations on segments (MANAGE_USERS)."""
+
+import graphene
+from django.db import connection
+
+from ... import models, services
+from ...conditions import ConditionValidationError
+from ...tasks import request_refresh
+from ..context import Permission
+from ..core.errors import InputError, SegmentError
+from ..core.ids import decode
+from ..core.mutations import BaseMutation
+from ..core.scalars import JSONString
+from .enums import SegmentApplyToEnum, SegmentStatusEnum
+from .types import Segment, SegmentRefreshRun
+
+MAX_BULK = 100
+MAX_PARTS = 64
+
+
+class SegmentInput(graphene.InputObjectType):
+    name = graphene.String()
+    description = graphene.String()
+    status = graphene.Field(SegmentStatusEnum)
+    conditions = JSONString(description="The condition tree (JSON, see README).")
+
+
+class SegmentCreateInput(SegmentInput):
+    name = graphene.String(required=True)
+    channel = graphene.ID(required=True, description="The channel's ID (fixed once saved).")
+    apply_to = graphene.Field(SegmentApplyToEnum, description="Who the segment applies to "
+                                                              "(fixed once saved).")
+    conditions = JSONString(required=True)
+
+
+class SegmentMutation(BaseMutation):
+    permissions = (Permission.MANAGE_USERS,)
+    error_type = SegmentError
+    errors = graphene.List(graphene.NonNull(SegmentError), required=True)
+
+    class Meta:
+        abstract = True
+
+
+def channel_id(value, field="channel") -> int:
+    pk = decode(value, "Channel", field)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM channel_channel WHERE id = %s", [pk])
+        if cursor.fetchone() is None:
+            raise InputError.one(field, "not_found", f"Channel {value!r} does not exist.")
+    return pk
+
+
+def get_segment(value, field="id") -> models.Segment:
+    segment = models.Segment.objects.filter(pk=decode(value, "Segment", field)).first()
+    if segment is None:
+        raise InputError.one(field, "not_found", f"Segment {value!r} does not exist.")
+    return segment
+
+
+def conditions_errors(call):
+    try:
+        return call()
+    except ConditionValidationError as exc:
+        raise InputError.from_conditions(exc) from None
+
+
+class SegmentCreate(SegmentMutation):
+    segment = graphene.Field(Segment)
+
+    class Arguments:
+        input = SegmentCreateInput(required=True)
+
+    class Meta:
+        description = "Create a segment. Requires MANAGE_USERS."
+
+    @classmethod
+    def perform(cls, info, input):
+        segment = conditions_errors(lambda: services.create_segment(
+            name=input["name"], channel_id=channel_id(input["channel"], "channel"),
+            conditions=input["conditions"], description=input.get("description") or "",
+            apply_to=input.get("apply_to") or "customers",
+            status=input.get("status") or "active"))
+        return cls(segment=segment, errors=[])
+
+
+class SegmentUpdate(SegmentMutation):
+    segment = graphene.Field(Segment)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = SegmentInput(required=True)
+
+    class Meta:
+        description = ("Change a segment's name, description, status or conditions (new "
+                       "conditions bump its definition version). Requires MANAGE_USERS.")
+
+    @classmethod
+    def perform(cls, info, id, input):
+        segment = get_segment(id)
+        changes = {k: v for k, v in input.items() if v is not None}
+        segment = conditions_errors(lambda: services.update_segment(segment, **changes))
+        return cls(segment=segment, errors=[])
+
+
+class SegmentDelete(SegmentMutation):
+    segment = graphene.Field(Segment, description="The deleted segment, as it was.")
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    class Meta:
+        description = "Delete a segment; its members leave it (logged). Requires MANAGE_USERS."
+
+    @classmethod
+    def perform(cls, info, id):
+        segment = get_segment(id)
+        pk = segment.pk
+        services.delete_segment(segment)
+        segment.pk = pk  # keep the ID readable in the payload
+        return cls(segment=segment, errors=[])
+
+
+class SegmentBulkDelete(SegmentMutation):
+    count = graphene.Int(description="How many segments were deleted.")
+
+    class Arguments:
+        ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+
+    class Meta:
+        description = "Delete several segments (all or none). Requires MANAGE_USERS."
+
+    @classmethod
+    def perform(cls, info, ids):
+        if not 1 <= len(ids) <= MAX_BULK:
+            raise InputError.one("ids", "invalid", f"Give 1 to {MAX_BULK} IDs.")
+        segments = [get_segment(value, "ids") for value in ids]
+        for segment in {s.pk: s for s in segments}.values():
+            services.delete_segment(segment)
+        return cls(count=len({s.pk for s in segments}), errors=[])
+
+
+class SegmentRefresh(SegmentMutation):
+    refresh = graphene.Field(SegmentRefreshRun, description="Follow it with segmentRefreshRun(id).")
+    segment = graphene.Field(Segment)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        parts = graphene.Int(description="Split the refresh into this many customer-id ranges "
+                                         "run by several workers (default 1).")
+
+    class Meta:
+        description = ("Recompute a segment's members now, as a Celery task; returns the "
+                       "refresh to follow. Requires MANAGE_USERS.")
+
+    @classmethod
+    def perform(cls, info, id, parts=None):
+        segment = get_segment(id)
+        parts = 1 if parts is None else parts
+        if not 1 <= parts <= MAX_PARTS:
+            raise InputError.one("parts", "invalid", f"parts must be between 1 and {MAX_PARTS}.")
+        if not segment.is_active:
+            raise InputError.one("id", "invalid", "An inactive segment is not refreshed.")
+        return cls(refresh=request_refresh(segment, parts), segment=segment, errors=[])
+
+
+class SegmentMutations(graphene.ObjectType):
+    segment_create = SegmentCreate.Field()
+    segment_update = SegmentUpdate.Field()
+    segment_delete = SegmentDelete.Field()
+    segment_bulk_delete = SegmentBulkDelete.Field()
+    segment_refresh = SegmentRefresh.Field()

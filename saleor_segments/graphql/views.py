@@ -1,0 +1,53 @@
+"""Standalone mode: the schema served by graphene-django's view, with a token for access.
+
+``SEGMENTS_API_TOKENS`` maps bearer tokens to what they may do: ``{"<token>": ["MANAGE_USERS",
+"MANAGE_DISCOUNTS"]}`` (staff-like access); without a token, only the storefront API with a
+visitor's checkout token works. Inside Saleor the plugin serves the same schema with Saleor's
+own authentication instead (``saleor_segments.host.graphql_route``)."""
+
+import hmac
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView
+
+from .context import ANONYMOUS, Permission, Requestor, SegmentsContext
+from .execute import RequestError, execute, parse_body
+
+
+def requestor_from_token(request) -> Requestor:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return ANONYMOUS
+    for known, permissions in getattr(settings, "SEGMENTS_API_TOKENS", {}).items():
+        if hmac.compare_digest(known.encode(), token.encode()):
+            return Requestor(kind="app", permissions=frozenset(Permission(p)
+                                                               for p in permissions))
+    return ANONYMOUS
+
+
+class SegmentsGraphQLView(GraphQLView):
+    """graphene-django's view (GraphiQL on GET with ``graphiql=True``), executing through the
+    same limits and error format as the plugin inside Saleor."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            return self.post_graphql(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post_graphql(self, request):
+        try:
+            data = parse_body(request.body)
+        except RequestError as exc:
+            return JsonResponse({"errors": [{"message": str(exc)}]}, status=exc.status)
+        context = SegmentsContext(requestor=requestor_from_token(request), request=request)
+        result, status = execute(data, context)
+        return JsonResponse(result, status=status)
+
+
+def graphql_view():
+    from .schema import schema
+
+    return csrf_exempt(SegmentsGraphQLView.as_view(schema=schema, graphiql=True))
