@@ -19,8 +19,9 @@ class SegmentsConfig(AppConfig):
         from django.apps import apps
 
         if apps.is_installed("saleor.core"):  # inside Saleor: its DB rules, its Celery app
-            from .host import db
+            from .host import db, discount_hooks
 
             db.install()
+            discount_hooks.install()  # segment limits on order promotions and vouchers
         else:  # standalone: the plugin's own Celery app (as a Django project's __init__ would)
             from .standalone import celery  # noqa: F401

@@ -6,7 +6,7 @@ import logging
 
 from django.db import connection, transaction
 
-from . import activity, dbaccess
+from . import activity, dbaccess, discounts
 from .conditions import Event
 from .membership.check import check_customer, check_visitor
 from .membership.tables import LOG_TABLE
@@ -31,12 +31,12 @@ def never_raises(fn):
 @never_raises
 def customer_changed(customer_id: int, reason: str = "event:customer_updated"):
     """Account data, attributes or metadata changed."""
-    return check_customer(customer_id, Event.CUSTOMER, reason=reason)
+    return _priced(check_customer(customer_id, Event.CUSTOMER, reason=reason), customer_id)
 
 
 @never_raises
 def address_changed(customer_id: int, reason: str = "event:address_updated"):
-    return check_customer(customer_id, Event.ADDRESS, reason=reason)
+    return _priced(check_customer(customer_id, Event.ADDRESS, reason=reason), customer_id)
 
 
 @never_raises
@@ -46,9 +46,10 @@ def checkout_changed(checkout_token, channel_id: int, customer_id: int | None,
     being a visitor: its visitor memberships end and its views become the customer's."""
     visitor = check_visitor(checkout_token, Event.CHECKOUT, channel_id, reason=reason)
     if customer_id is None:
-        return visitor
+        return _priced(visitor, checkout_token=checkout_token)
     activity.adopt_visitor_activity(checkout_token, customer_id)
-    return check_customer(customer_id, Event.CHECKOUT, channel_id, reason=reason)
+    return _priced(check_customer(customer_id, Event.CHECKOUT, channel_id, reason=reason),
+                   customer_id)
 
 
 @never_raises
@@ -56,15 +57,24 @@ def order_changed(customer_id: int | None, channel_id: int, status: str,
                   reason: str = "event:order_updated"):
     if customer_id is None or status == "draft":
         return None
-    return check_customer(customer_id, Event.ORDER, channel_id, reason=reason)
+    return _priced(check_customer(customer_id, Event.ORDER, channel_id, reason=reason),
+                   customer_id)
 
 
 @never_raises
 def activity_recorded(channel_id: int | None, customer_id: int | None = None, checkout_token=None,
                       reason: str = "event:product_activity"):
     if customer_id is not None:
-        return check_customer(customer_id, Event.ACTIVITY, channel_id, reason=reason)
-    return check_visitor(checkout_token, Event.ACTIVITY, channel_id, reason=reason)
+        return _priced(check_customer(customer_id, Event.ACTIVITY, channel_id, reason=reason),
+                       customer_id)
+    return _priced(check_visitor(checkout_token, Event.ACTIVITY, channel_id, reason=reason),
+                   checkout_token=checkout_token)
+
+
+def _priced(result, customer_id=None, checkout_token=None):
+    """Discounts limited to segments follow membership at the next price calculation."""
+    discounts.expire_checkout_prices(result, customer_id, checkout_token)
+    return result
 
 
 @never_raises

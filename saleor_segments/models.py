@@ -192,3 +192,69 @@ class RefreshRunPart(models.Model):
         ordering = ("run", "number")
         constraints = [models.UniqueConstraint(fields=["run", "number"],
                                                name="segments_refresh_part_unique")]
+
+
+class DiscountRestriction(models.Model):
+    """A Saleor order promotion or voucher limited to members of some segments. The row itself
+    marks the discount as restricted: with no (active) segments left, nobody gets it."""
+
+    class Kind(models.TextChoices):
+        PROMOTION = "promotion", "Order promotion"
+        VOUCHER = "voucher", "Voucher"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    discount_id = models.CharField(max_length=64, help_text="Saleor promotion UUID or voucher id")
+    segments = models.ManyToManyField(Segment, blank=True, related_name="discount_restrictions")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "discount_id"],
+                                               name="segments_discount_restriction_unique")]
+
+
+class ContentBlock(models.Model):
+    """Dynamic content for a storefront placement, shown to members of its segments (no
+    segments: to everyone), best priority first, between its dates."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    name = models.CharField(max_length=255)
+    placement = models.SlugField(max_length=100, help_text="where the storefront shows it")
+    content = models.JSONField(default=dict, blank=True, help_text="rich text / JSON")
+    page_id = models.IntegerField(null=True, blank=True, help_text="or a Saleor page")
+    priority = models.IntegerField(default=0)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    segments = models.ManyToManyField(Segment, blank=True, related_name="content_blocks")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-priority", "pk")
+        indexes = [models.Index(fields=["placement", "status"])]
+
+
+class RelatedProductRule(models.Model):
+    """Which products to recommend beside a product, for members of its segments (no
+    segments: everyone). ``applies_to`` and ``show`` are product condition groups."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    name = models.CharField(max_length=255)
+    channel_id = models.IntegerField(help_text="Saleor channel id (product prices)")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    priority = models.IntegerField(default=0)
+    applies_to = models.JSONField(default=dict, help_text="products the rule applies to")
+    show = models.JSONField(default=dict, help_text="products to show")
+    limit = models.PositiveIntegerField(default=4)
+    segments = models.ManyToManyField(Segment, blank=True, related_name="related_product_rules")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-priority", "pk")

@@ -69,15 +69,32 @@ def update_segment(segment: Segment, **changes) -> Segment:
             if normalized != segment.conditions:
                 segment.conditions = normalized
                 segment.definition_version += 1
+        deactivated = changes.get("status", segment.status) != segment.status
         for key in ("name", "description", "status", "channel_id"):
             if key in changes:
                 setattr(segment, key, changes[key])
         segment.save()
+        if deactivated:
+            expire_member_checkouts(segment)
     return segment
+
+
+def expire_member_checkouts(segment: Segment) -> None:
+    """A restricted discount's segment changed status or went: its members' checkout prices
+    are recalculated at the next price calculation."""
+    from .discounts import expire_prices, restricted_segment_ids
+
+    if segment.pk not in restricted_segment_ids():
+        return
+    expire_prices("""user_id IN (SELECT customer_id FROM saleor_segments_customermembership
+                                 WHERE segment_id = %s)
+                     OR token IN (SELECT checkout_token FROM saleor_segments_visitormembership
+                                  WHERE segment_id = %s)""", [segment.pk, segment.pk])
 
 
 def delete_segment(segment: Segment, reason: str = "segment_deleted") -> None:
     """Delete a segment and its memberships (logged as left). Customers are never touched."""
+    expire_member_checkouts(segment)
     with transaction.atomic(), connection.cursor() as cursor:
         for table, column in (("saleor_segments_customermembership", "customer_id"),
                               ("saleor_segments_visitormembership", "checkout_token")):

@@ -146,9 +146,10 @@ def _boolean(raw):
     return raw
 
 
-def parse_tree(data, context: ValidationContext | None = None) -> Group:
+def parse_tree(data, context: ValidationContext | None = None,
+               scope: Scope = Scope.SHOPPER) -> Group:
     """Validate stored/submitted JSON into a tree; raise ConditionValidationError with every
-    problem found."""
+    problem found. ``scope=Scope.ITEM`` reads a product condition group (related products)."""
     context = context or ValidationContext()
     parser = _Parser(context)
     if not isinstance(data, dict):
@@ -158,7 +159,7 @@ def parse_tree(data, context: ValidationContext | None = None) -> Group:
         raise ConditionValidationError([ConditionError(
             "version", f"unsupported format version {version!r} (expected {FORMAT_VERSION})",
             ConditionErrorCode.UNSUPPORTED_VERSION)])
-    tree = parser.group(data, "", Scope.SHOPPER, 0)
+    tree = parser.group(data, "", scope, 0)
     if parser.errors or tree is None:
         raise ConditionValidationError(parser.errors)
     return tree

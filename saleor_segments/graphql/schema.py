@@ -3,17 +3,20 @@
 import graphene
 
 from .builder.queries import BuilderQueries
+from .content.schema import ContentMutations, ContentQueries
+from .discounts.schema import DiscountMutations, DiscountQueries
 from .members.queries import MemberQueries
 from .segments.mutations import SegmentMutations
 from .segments.queries import SegmentQueries
 from .storefront.schema import StorefrontMutations, StorefrontQueries
 
 
-class Query(SegmentQueries, MemberQueries, BuilderQueries, StorefrontQueries):
+class Query(SegmentQueries, MemberQueries, BuilderQueries, DiscountQueries, ContentQueries,
+            StorefrontQueries):
     pass
 
 
-class Mutation(SegmentMutations, StorefrontMutations):
+class Mutation(SegmentMutations, DiscountMutations, ContentMutations, StorefrontMutations):
     pass
 
 

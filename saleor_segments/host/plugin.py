@@ -3,9 +3,14 @@
 Saleor finds it through the ``saleor.plugins`` entry point. Hooks return ``previous_value``
 untouched; the intake never raises, so a segment failure never breaks a Saleor mutation."""
 
+import logging
+
+from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
 from .. import intake
+
+logger = logging.getLogger(__name__)
 
 PLUGIN_ID = "saleor_segments"
 
@@ -41,6 +46,20 @@ class CustomerSegmentsPlugin(BasePlugin):
         return self.active and self.real_time
 
     # --- storefront activity (views, wishlist) -----------------------------------------------
+
+    def preprocess_order_creation(self, checkout_info, lines=None, previous_value=None,
+                                  **kwargs):
+        """Last safety net: no order with a discount its shopper is no longer eligible for."""
+        if self.active:
+            from .discount_hooks import check_checkout_discounts
+
+            try:
+                check_checkout_discounts(checkout_info)
+            except ValidationError:
+                raise
+            except Exception:  # noqa: BLE001  (a plugin failure must not block the order)
+                logger.exception("saleor_segments: discount check before order creation failed")
+        return previous_value
 
     def webhook(self, request, path, previous_value, **kwargs):
         if not self.active:

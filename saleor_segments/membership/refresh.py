@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..evaluation.compile import bind
+from ..discounts import restricted_segment_ids
 from ..models import Segment
 from .definitions import compiled, subjects_of
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE
@@ -158,6 +159,13 @@ def _apply(segments, table, now, reason, matched: tuple[str, list],
             SELECT segment_id, shopper, CASE WHEN now_in THEN 'joined' ELSE 'left' END, %s, %s,
                    version
             FROM segments_diff WHERE now_in <> was_in""", [now, reason])
+        restricted = [s.pk for s in segments if s.pk in restricted_segment_ids()]
+        if restricted:  # their discounts follow at the next price calculation
+            cursor.execute(f"""
+                UPDATE checkout_checkout SET price_expiration = now(), discount_expiration = now()
+                WHERE {"user_id" if table.subject == "customer" else "token"} IN (
+                    SELECT shopper FROM segments_diff
+                    WHERE now_in <> was_in AND segment_id = ANY(%s))""", [restricted])
         cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
         cursor.execute("DROP TABLE segments_diff")
     return joined, left

@@ -15,6 +15,9 @@ def create_table_sql(table: Table) -> list[str]:
         else:
             columns.append(f"{name} {pg_type}")
     statements = [f"CREATE TABLE IF NOT EXISTS {table.name} ({', '.join(columns)})"]
+    # columns declared after the table was first created (see sync_saleor_tables)
+    statements += [f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {column}"
+                   for column in columns[1:] if not column.endswith("PRIMARY KEY")]
     for index in table.indexes:
         statements.append(f"CREATE INDEX IF NOT EXISTS {table.name}_{'_'.join(index)}_idx "
                           f"ON {table.name} ({', '.join(index)})")
@@ -25,6 +28,12 @@ def create_saleor_tables(apps, schema_editor):
     for table in SALEOR_TABLES.values():
         for statement in create_table_sql(table):
             schema_editor.execute(statement)
+
+
+def sync_saleor_tables(apps, schema_editor):
+    """Bring an existing standalone database to the current declaration (a migration per
+    change of ``tables.py`` runs this): new tables, columns and indexes are added."""
+    create_saleor_tables(apps, schema_editor)
 
 
 def drop_saleor_tables(apps, schema_editor):

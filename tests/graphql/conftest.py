@@ -13,13 +13,14 @@ from ..factories import ChannelFactory
 ADMIN_TOKEN = "admin-token-0123456789"
 DISCOUNTS_TOKEN = "discounts-only-token"
 NO_PERMISSION_TOKEN = "no-permission-token"
+USERS_TOKEN = "manage-users-only-token"
 
 
 @pytest.fixture(autouse=True)
 def api_tokens(settings):
     settings.SEGMENTS_API_TOKENS = {ADMIN_TOKEN: ["MANAGE_USERS", "MANAGE_DISCOUNTS"],
                                     DISCOUNTS_TOKEN: ["MANAGE_DISCOUNTS"],
-                                    NO_PERMISSION_TOKEN: []}
+                                    NO_PERMISSION_TOKEN: [], USERS_TOKEN: ["MANAGE_USERS"]}
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from saleor_segments.services import create_segment
 
 from ..factories import UserFactory
 from ..helpers import EMAIL_SHOP
-from .conftest import DISCOUNTS_TOKEN, NO_PERMISSION_TOKEN, customer, gid
+from .conftest import DISCOUNTS_TOKEN, NO_PERMISSION_TOKEN, USERS_TOKEN, customer, gid
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,28 @@ def admin_operations(segment_id, channel_id, user_id):
         ("segmentDelete", f'mutation {{ segmentDelete(id: "{seg}") {{ segment {{ id }} }} }}'),
         ("segmentBulkDelete", f'mutation {{ segmentBulkDelete(ids: ["{seg}"]) {{ count }} }}'),
         ("segmentRefresh", f'mutation {{ segmentRefresh(id: "{seg}") {{ refresh {{ id }} }} }}'),
+        ("contentBlocks", "{ contentBlocks { name } }"),
+        ("relatedProductRules", "{ relatedProductRules { name } }"),
+        ("contentBlockCreate", 'mutation { contentBlockCreate(input: {name: "x", '
+                               'placement: "p"}) { errors { field } } }'),
+        ("contentBlockDelete", f'mutation {{ contentBlockDelete(id: "{gid("ContentBlock", 1)}") '
+                               "{ errors { field } } }"),
+        ("relatedProductRuleCreate", 'mutation { relatedProductRuleCreate(input: {name: "x"}) '
+                                     "{ errors { field } } }"),
+    ]
+
+
+def discount_operations(segment_id):
+    seg, promo = gid("Segment", segment_id), gid("Promotion", "0" * 8 + "-0000-0000-0000-" + "0" * 12)
+    return [
+        ("promotionSegmentsSet", f'mutation {{ promotionSegmentsSet(promotion: "{promo}", '
+                                 f'segments: ["{seg}"]) {{ restricted }} }}'),
+        ("voucherSegmentsSet", f'mutation {{ voucherSegmentsSet(voucher: "{gid("Voucher", 1)}", '
+                               f'segments: ["{seg}"]) {{ restricted }} }}'),
+        ("promotionSegments", f'{{ promotionSegments(promotion: "{promo}") {{ name }} }}'),
+        ("voucherSegments", f'{{ voucherSegments(voucher: "{gid("Voucher", 1)}") {{ name }} }}'),
+        ("discountSegmentDryRun", f'{{ discountSegmentDryRun(promotion: "{promo}") '
+                                  "{ share } }"),
     ]
 
 
@@ -51,11 +73,22 @@ def store(channel):
     return segment, channel, user
 
 
-def assert_denied(body, field):
+def assert_denied(body, field, permission="MANAGE_USERS"):
     assert body.get("data") is None or body["data"].get(field) is None, body
     (error,) = body["errors"]
     assert error["extensions"]["exception"]["code"] == "PermissionDenied", error
-    assert "MANAGE_USERS" in error["message"]
+    assert permission in error["message"]
+
+
+@pytest.mark.parametrize("token", [None, NO_PERMISSION_TOKEN, USERS_TOKEN])
+def test_discount_fields_need_manage_discounts(api, store, token):
+    segment, _channel, _user = store
+    for field, document in discount_operations(segment.pk):
+        status, body = api.post(document, token=token)
+        assert_denied(body, field, "MANAGE_DISCOUNTS")
+    from saleor_segments.models import DiscountRestriction
+
+    assert not DiscountRestriction.objects.exists()
 
 
 @pytest.mark.parametrize("token", [None, NO_PERMISSION_TOKEN, DISCOUNTS_TOKEN, "wrong-token"])

@@ -116,3 +116,34 @@ def test_storefront_mutations_with_a_customer_token(settings, client, api_client
     assert body["data"]["wishlistAdd"]["wishlist"] == [{"productId": product_id}]
     status, body = post(client, "{ wishlist { productId } }")
     assert body["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+
+
+def test_discount_restrictions_need_manage_discounts(
+        settings, client, api_client, staff_user, permission_manage_users,
+        permission_manage_discounts, order_promotion_with_rule, voucher, channel_USD):
+    from saleor_segments import discounts
+    from saleor_segments.services import create_segment
+
+    settings.PLUGINS = [PLUGIN_PATH]
+    segment = create_segment(name="VIP", channel_id=channel_USD.pk, conditions=json.loads(
+        EVERYONE))
+    mutation = """mutation($p: ID!, $v: ID!, $s: [ID!]!) {
+        promotionSegmentsSet(promotion: $p, segments: $s) { restricted errors { code } }
+        voucherSegmentsSet(voucher: $v, segments: $s) { restricted errors { code } } }"""
+    variables = {"p": graphene.Node.to_global_id("Promotion", order_promotion_with_rule.pk),
+                 "v": graphene.Node.to_global_id("Voucher", voucher.pk),
+                 "s": [graphene.Node.to_global_id("Segment", segment.pk)]}
+    staff_user.user_permissions.add(permission_manage_users)
+    token = saleor_token(api_client, staff_user.email, "password")
+    status, body = post(client, mutation, variables, token)
+    assert body["data"]["promotionSegmentsSet"] is None
+    assert body["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+
+    staff_user.user_permissions.add(permission_manage_discounts)
+    status, body = post(client, mutation, variables, token)
+    assert body["data"] == {"promotionSegmentsSet": {"restricted": True, "errors": []},
+                            "voucherSegmentsSet": {"restricted": True, "errors": []}}, body
+    assert discounts.restriction("voucher", voucher.pk) == (segment.pk,)
+    status, body = post(client, """query($p: ID!) { discountSegmentDryRun(promotion: $p) {
+        restricted eligibleCustomers customers } }""", {"p": variables["p"]}, token)
+    assert body["data"]["discountSegmentDryRun"]["restricted"] is True

@@ -19,3 +19,15 @@ def decode(value, type_name: str, field: str, pk=int):
     except (ValueError, TypeError, UnicodeDecodeError):
         raise InputError.one(field, "invalid",
                              f"Couldn't resolve to a {type_name}: {value!r}") from None
+
+
+def saleor_row(table: str, pk, field: str, label: str, columns: str = "1") -> tuple:
+    """A row of one of Saleor's tables by id (``columns`` of it); InputError when missing."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE id = %s", [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise InputError.one(field, "not_found", f"{label} does not exist.")
+    return row

@@ -1,14 +1,13 @@
 """Admin mutations on segments (MANAGE_USERS)."""
 
 import graphene
-from django.db import connection
 
 from ... import models, services
 from ...conditions import ConditionValidationError
 from ...tasks import request_refresh
 from ..context import Permission
 from ..core.errors import InputError, SegmentError
-from ..core.ids import decode
+from ..core.ids import decode, saleor_row
 from ..core.mutations import BaseMutation
 from ..core.scalars import JSONString
 from .enums import SegmentApplyToEnum, SegmentStatusEnum
@@ -44,10 +43,7 @@ class SegmentMutation(BaseMutation):
 
 def channel_id(value, field="channel") -> int:
     pk = decode(value, "Channel", field)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM channel_channel WHERE id = %s", [pk])
-        if cursor.fetchone() is None:
-            raise InputError.one(field, "not_found", f"Channel {value!r} does not exist.")
+    saleor_row("channel_channel", pk, field, f"Channel {value!r}")
     return pk
 
 

@@ -1,0 +1,136 @@
+"""Order promotions and vouchers limited to segments (MANAGE_DISCOUNTS)."""
+
+import uuid
+
+import graphene
+
+from ... import discounts, models
+from ..context import Permission, permission_required
+from ..core.errors import InputError, SegmentError
+from ..core.ids import decode, saleor_row
+from ..core.mutations import BaseMutation
+from ..segments.types import Segment
+
+MAX_SEGMENTS = 50
+
+
+def promotion_id(value, field="promotion") -> str:
+    pk = decode(value, "Promotion", field, pk=lambda raw: str(uuid.UUID(raw)))
+    (kind,) = saleor_row("discount_promotion", pk, field, f"Promotion {value!r}", "type")
+    if kind != "order":
+        raise InputError.one(field, "invalid", "Only order promotions can be limited to "
+                                               "segments (catalogue prices are the same for "
+                                               "every shopper in Saleor).")
+    return pk
+
+
+def voucher_id(value, field="voucher") -> str:
+    pk = decode(value, "Voucher", field)
+    saleor_row("discount_voucher", pk, field, f"Voucher {value!r}")
+    return str(pk)
+
+
+def segment_ids(values) -> list[int]:
+    if len(values) > MAX_SEGMENTS:
+        raise InputError.one("segments", "invalid", f"At most {MAX_SEGMENTS} segments.")
+    ids = [decode(v, "Segment", "segments") for v in values]
+    found = set(models.Segment.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [v for v, pk in zip(values, ids) if pk not in found]
+    if missing:
+        raise InputError.one("segments", "not_found", f"Segments do not exist: {missing}.")
+    return ids
+
+
+def restricted_segments(kind, discount_id):
+    ids = discounts.restriction(kind, discount_id)
+    return None if ids is None else list(models.Segment.objects.filter(pk__in=ids))
+
+
+class DiscountSegmentsSet(BaseMutation):
+    permissions = (Permission.MANAGE_DISCOUNTS,)
+    error_type = SegmentError
+    errors = graphene.List(graphene.NonNull(SegmentError), required=True)
+    restricted = graphene.Boolean(description="False when the list was empty (no limit).")
+    segments = graphene.List(graphene.NonNull(Segment))
+    kind = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def set(cls, discount_id, segments):
+        ids = segment_ids(segments)
+        discounts.set_segments(cls.kind, discount_id, ids)
+        return cls(restricted=bool(ids), segments=restricted_segments(cls.kind, discount_id)
+                   or [], errors=[])
+
+
+def segments_set(kind: str, name: str, argument: str, lookup, label: str):
+    """promotionSegmentsSet / voucherSegmentsSet."""
+    def perform(cls, info, segments, **target):
+        return cls.set(lookup(target[argument]), segments)
+
+    return type(name, (DiscountSegmentsSet,), {
+        "kind": kind, "perform": classmethod(perform), "__module__": __name__,
+        "Arguments": type("Arguments", (), {
+            argument: graphene.ID(required=True, description=f"A Saleor {label}."),
+            "segments": graphene.List(graphene.NonNull(graphene.ID), required=True,
+                                      description="Its members only; [] lifts the limit.")}),
+        "Meta": type("Meta", (), {"description": f"Limit a {label} to members of segments. "
+                                                 "Requires MANAGE_DISCOUNTS."})})
+
+
+PromotionSegmentsSet = segments_set(discounts.PROMOTION, "PromotionSegmentsSet", "promotion",
+                                    promotion_id, "order promotion")
+VoucherSegmentsSet = segments_set(discounts.VOUCHER, "VoucherSegmentsSet", "voucher",
+                                  voucher_id, "voucher")
+
+
+class DiscountSegmentDryRun(graphene.ObjectType):
+    restricted = graphene.Boolean(required=True)
+    eligible_customers = graphene.Int(required=True)
+    customers = graphene.Int(required=True, description="Active customers of the store.")
+    share = graphene.Float(required=True, description="eligibleCustomers / customers.")
+
+
+class DiscountQueries(graphene.ObjectType):
+    promotion_segments = graphene.List(
+        graphene.NonNull(Segment), promotion=graphene.ID(required=True),
+        description="The segments an order promotion is limited to (null: no limit). "
+                    "Requires MANAGE_DISCOUNTS.")
+    voucher_segments = graphene.List(
+        graphene.NonNull(Segment), voucher=graphene.ID(required=True),
+        description="The segments a voucher is limited to (null: no limit). "
+                    "Requires MANAGE_DISCOUNTS.")
+    discount_segment_dry_run = graphene.Field(
+        DiscountSegmentDryRun, promotion=graphene.ID(), voucher=graphene.ID(),
+        description="How many customers a limited promotion or voucher reaches now, and their "
+                    "share of the store's customers. Requires MANAGE_DISCOUNTS.")
+
+    @staticmethod
+    @permission_required(Permission.MANAGE_DISCOUNTS)
+    def resolve_promotion_segments(_root, info, promotion):
+        return restricted_segments(discounts.PROMOTION, promotion_id(promotion))
+
+    @staticmethod
+    @permission_required(Permission.MANAGE_DISCOUNTS)
+    def resolve_voucher_segments(_root, info, voucher):
+        return restricted_segments(discounts.VOUCHER, voucher_id(voucher))
+
+    @staticmethod
+    @permission_required(Permission.MANAGE_DISCOUNTS)
+    def resolve_discount_segment_dry_run(_root, info, promotion=None, voucher=None):
+        if (promotion is None) == (voucher is None):
+            raise InputError.one("promotion", "required", "Give a promotion or a voucher.")
+        if promotion is not None:
+            result = discounts.dry_run(discounts.PROMOTION, promotion_id(promotion))
+        else:
+            result = discounts.dry_run(discounts.VOUCHER, voucher_id(voucher))
+        return DiscountSegmentDryRun(restricted=result.restricted,
+                                     eligible_customers=result.eligible_customers,
+                                     customers=result.customers, share=result.share)
+
+
+class DiscountMutations(graphene.ObjectType):
+    promotion_segments_set = PromotionSegmentsSet.Field()
+    voucher_segments_set = VoucherSegmentsSet.Field()

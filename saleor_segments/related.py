@@ -1,0 +1,55 @@
+"""Related product rules: which products to recommend beside a product, for this shopper.
+
+A rule applies to the products its ``applies_to`` product conditions match and shows those its
+``show`` conditions match (the same product kinds as segment conditions: product, category,
+collection, type, attribute, price...). Rules are tried by priority; results are merged, the
+product itself and duplicates left out, up to ``first``."""
+
+from django.db import connection
+from django.db.models import Q
+
+from .conditions import Scope, ValidationContext, parse_tree
+from .evaluation.compile import Compiler
+from .models import RelatedProductRule
+from .shoppers import segments_of
+
+PRODUCTS = "(SELECT p.id AS product_id, NULL::integer AS variant_id FROM product_product p)"
+
+
+def product_tree(data):
+    """A validated product condition group (ConditionValidationError otherwise)."""
+    return parse_tree(data or {}, ValidationContext(declared_fields=None), scope=Scope.ITEM)
+
+
+def _where(data, channel_id: int) -> tuple[str, list]:
+    return Compiler(channel_id).group(product_tree(data), "i")
+
+
+def rules_for(customer_id=None, checkout_token=None, channel_id=None):
+    mine = segments_of(customer_id, checkout_token)
+    rules = RelatedProductRule.objects.filter(status=RelatedProductRule.Status.ACTIVE)
+    if channel_id is not None:
+        rules = rules.filter(channel_id=channel_id)
+    return list(rules.filter(Q(segments__isnull=True) | Q(segments__in=mine))
+                .distinct().order_by("-priority", "pk"))
+
+
+def related_products(product_id: int, customer_id=None, checkout_token=None, channel_id=None,
+                     first: int = 8) -> list[int]:
+    found: list[int] = []
+    with connection.cursor() as cursor:
+        for rule in rules_for(customer_id, checkout_token, channel_id):
+            where, params = _where(rule.applies_to, rule.channel_id)
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {PRODUCTS} i WHERE i.product_id = %s "
+                           f"AND {where})", [product_id] + params)
+            if not cursor.fetchone()[0]:
+                continue
+            where, params = _where(rule.show, rule.channel_id)
+            cursor.execute(f"SELECT i.product_id FROM {PRODUCTS} i WHERE i.product_id <> %s "
+                           f"AND NOT (i.product_id = ANY(%s::integer[])) AND {where} "
+                           f"ORDER BY i.product_id LIMIT %s",
+                           [product_id, found] + params + [min(rule.limit, first - len(found))])
+            found += [r[0] for r in cursor.fetchall()]
+            if len(found) >= first:
+                break
+    return found[:first]
