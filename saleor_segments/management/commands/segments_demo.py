@@ -88,6 +88,7 @@ class Command(BaseCommand):
         if big_carts.pk not in result.joined:
             raise CommandError("the shopper with a 480 cart did not join 'Big carts'")
         self._graphql(segments[0], shopper, ids["channel"])
+        self._at_work(next(s for s in segments if s.name == "Loyal big spenders"), ids["channel"])
         out.write(self.style.MIGRATE_HEADING("\nDone. Try: python manage.py segments_members "
                                              f"{segments[0].pk}"))
 
@@ -124,3 +125,62 @@ class Command(BaseCommand):
         preview = result["data"]["segmentPreview"]
         out.write(f"   segmentPreview(5+ orders, unsaved): {preview['size']:,} customers in "
                   f"{preview['milliseconds']} ms")
+
+    def _at_work(self, segment, channel_id):
+        """A promotion limited to the segment, content blocks and related products."""
+        import uuid
+
+        from ... import content, discounts, related
+        from ...models import ContentBlock, DiscountRestriction, RelatedProductRule
+        from ...standalone.rows import insert
+
+        out = self.stdout
+        out.write(self.style.MIGRATE_HEADING(f"\n7. Segments at work: {segment.name!r}"))
+        for model in (ContentBlock, RelatedProductRule, DiscountRestriction):
+            model.objects.all().delete()
+        discounts.invalidate()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT customer_id FROM saleor_segments_customermembership "
+                           "WHERE segment_id = %s ORDER BY customer_id LIMIT 1", [segment.pk])
+            member = cursor.fetchone()[0]
+            cursor.execute("SELECT token FROM checkout_checkout WHERE user_id IS NULL "
+                           "ORDER BY token LIMIT 1")
+            visitor = cursor.fetchone()[0]
+        promotion = insert("discount_promotion", id=uuid.uuid4(), name="15% for loyal customers",
+                           type="order")
+        discounts.set_segments("promotion", promotion["id"], [segment.pk])
+        dry = discounts.dry_run("promotion", promotion["id"])
+        out.write(f"   order promotion {promotion['name']!r} limited to the segment: "
+                  f"{dry.eligible_customers:,} of {dry.customers:,} customers "
+                  f"({dry.share:.1%}); customer {member} eligible: "
+                  f"{discounts.eligible('promotion', promotion['id'], customer_id=member)}, "
+                  f"a visitor: {discounts.eligible('promotion', promotion['id'], checkout_token=visitor)}")
+
+        ContentBlock.objects.create(name="Welcome", placement="home-hero", priority=1,
+                                    content={"text": "Welcome to the shop"})
+        ContentBlock.objects.create(name="Thank you, loyal customer", placement="home-hero",
+                                    priority=10, content={"text": "Free shipping this week"}
+                                    ).segments.add(segment)
+        for who, kwargs in ((f"customer {member}", {"customer_id": member}),
+                            ("a visitor", {"checkout_token": visitor})):
+            names = [b.name for b in content.blocks_for("home-hero", **kwargs)]
+            out.write(f"   dynamicBlocks(home-hero) for {who}: {names}")
+
+        def category(pk):
+            return {"conditions": [{"kind": "product.category", "operator": "is", "value": pk}]}
+
+        shoes, boots, t_shirts = 2, 4, 6  # the demo catalogue's category ids
+        RelatedProductRule.objects.create(name="Tops for loyal customers", channel_id=channel_id,
+                                          applies_to=category(shoes), show=category(t_shirts),
+                                          limit=2, priority=10).segments.add(segment)
+        RelatedProductRule.objects.create(name="More boots", channel_id=channel_id,
+                                          applies_to=category(shoes), show=category(boots),
+                                          limit=2)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM product_product WHERE category_id = 3 ORDER BY id "
+                           "LIMIT 1")  # a sneaker
+            sneaker = cursor.fetchone()[0]
+        for who, kwargs in ((f"customer {member}", {"customer_id": member}),
+                            ("a visitor", {"checkout_token": visitor})):
+            found = related.related_products(sneaker, first=4, **kwargs)
+            out.write(f"   relatedProducts(sneaker {sneaker}) for {who}: {found}")
