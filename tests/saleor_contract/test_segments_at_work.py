@@ -304,3 +304,34 @@ def test_customer_attach_and_cart_threshold_reach_the_next_price_calculation(
         response = user_api_client.post_graphql(ATTACH, {"id": checkout_id(checkout)})
     assert get_graphql_content(response)["data"]["checkoutCustomerAttach"]["errors"] == []
     assert recalculated()
+
+
+def test_draft_orders_follow_the_same_limits(draft_order, customer_user, voucher, promotion,
+                                             channel_USD):
+    """Draft orders go through the same wrapped functions (promotion rules for an Order,
+    validate_voucher_in_order)."""
+    from saleor.discount.models import NotApplicable
+    from saleor.discount.utils import promotion as promotion_utils
+    from saleor.discount.utils import voucher as voucher_utils
+
+    order = draft_order
+    order.user = customer_user
+    order.voucher = voucher
+    order.save(update_fields=["user", "voucher"])
+    others = segment_of(channel_USD, "someone.else@example.com")
+    members = segment_of(channel_USD, customer_user.email)
+    rules = promotion_utils.fetch_promotion_rules_for_checkout_or_order(order)
+    assert promotion.rules.get() in rules  # unrestricted
+
+    discounts.set_segments("promotion", promotion.pk, [others.pk])
+    discounts.set_segments("voucher", voucher.pk, [others.pk])
+    assert promotion.rules.get() not in promotion_utils.fetch_promotion_rules_for_checkout_or_order(
+        order)
+    with pytest.raises(NotApplicable):
+        voucher_utils.validate_voucher_in_order(order, order.lines.all(), order.channel)
+
+    discounts.set_segments("promotion", promotion.pk, [members.pk])
+    discounts.set_segments("voucher", voucher.pk, [members.pk])
+    assert promotion.rules.get() in promotion_utils.fetch_promotion_rules_for_checkout_or_order(
+        order)
+    voucher_utils.validate_voucher_in_order(order, order.lines.all(), order.channel)
