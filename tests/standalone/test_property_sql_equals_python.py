@@ -312,4 +312,22 @@ def test_sql_equals_python_reference(channel, data):
                 assert sql_matches(tree, channel["id"], subject, single=True) == expected, raw
                 if subject == "customer":
                     assert ranged_matches(tree, channel["id"]) == expected, raw
+                    assert explained(raw, channel["id"]) == expected, raw
         transaction.set_rollback(True)
+
+
+def explained(raw, channel_id) -> set:
+    """Customers whose explanation says the root group is met (every node must evaluate)."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from saleor_segments.evaluation.explain import explain_customer
+
+    segment = SimpleNamespace(pk=None, conditions=raw, channel_id=channel_id,
+                              apply_to="customers")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM account_user WHERE NOT is_staff")
+        customers = [r[0] for r in cursor.fetchall()]
+    return {pk for pk in customers
+            if explain_customer(segment, pk, now=NOW)[0].met}
