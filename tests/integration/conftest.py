@@ -77,6 +77,9 @@ def celery_worker(transactional_db):
         current_app.conf.update(saved)
         _new_pool(current_app)
         truncate_store()  # Saleor's tables are not Django models here: the flush skips them
+        import redis
+
+        redis.Redis.from_url(BROKER).delete(queue, f"_kombu.binding.{queue}")  # no leftovers
         log.close()
         with open(log.name) as f:
             sys.stdout.write(f"\n--- celery worker log ---\n{f.read()[-4000:]}")
