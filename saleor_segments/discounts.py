@@ -122,17 +122,17 @@ def set_voucher_revalidator(fn) -> None:
     _voucher_revalidator = fn
 
 
-def expire_prices(where: str, params: list) -> int:
+def expire_prices(where: str, params: list, revalidate: bool = True) -> int:
     """Expire the prices of the checkouts ``where`` selects; re-validate their vouchers when
-    some voucher is restricted. A failure of the re-validation is logged; the safety net at
-    order creation still holds."""
+    some voucher is restricted (and ``revalidate``). A failure of the re-validation is logged;
+    the safety net at order creation still holds."""
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE checkout_checkout SET price_expiration = now(), "
                        f"discount_expiration = now() WHERE {where} "
                        f"RETURNING token, voucher_code", params)
         rows = cursor.fetchall()
     with_voucher = [token for token, code in rows if code]
-    if with_voucher and _voucher_revalidator and restrictions()[VOUCHER]:
+    if revalidate and with_voucher and _voucher_revalidator and restrictions()[VOUCHER]:
         try:
             with transaction.atomic():
                 _voucher_revalidator(with_voucher)

@@ -96,9 +96,9 @@ def refresh_part_task(self, part_id: int) -> dict:
     except Exception as exc:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=2 ** self.request.retries)
-        run_id = RefreshRunPart.objects.filter(pk=part_id).values_list("run_id", flat=True)
-        for pk in run_id:
-            split.fail(pk, f"part {part_id}: {type(exc).__name__}: {exc}")
+        for run_id in RefreshRunPart.objects.filter(pk=part_id).values_list("run_id",
+                                                                             flat=True):
+            split.fail(run_id, f"part {part_id}: {type(exc).__name__}: {exc}")
         raise
     if last:
         run_id = RefreshRunPart.objects.get(pk=part_id).run_id

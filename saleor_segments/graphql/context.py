@@ -48,18 +48,20 @@ def requestor(info) -> Requestor:
     return getattr(info.context, "requestor", ANONYMOUS)
 
 
+def check_permissions(info, permissions) -> None:
+    """PermissionDenied unless the requestor has one of ``permissions`` (as Saleor)."""
+    if permissions and not any(requestor(info).has(p) for p in permissions):
+        raise PermissionDenied("You need one of the following permissions: "
+                               + ", ".join(p.value for p in permissions))
+
+
 def permission_required(*permissions: Permission):
-    """Resolver/mutate decorator: the requestor needs one of ``permissions`` (as Saleor)."""
+    """Resolver decorator: the requestor needs one of ``permissions``."""
 
     def decorator(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            info = args[1]
-            who = requestor(info)
-            if not any(who.has(p) for p in permissions):
-                raise PermissionDenied(
-                    "You need one of the following permissions: "
-                    + ", ".join(p.value for p in permissions))
+            check_permissions(args[1], permissions)
             return fn(*args, **kwargs)
 
         return wrapper

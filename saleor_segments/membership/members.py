@@ -1,12 +1,11 @@
 """Reading membership: the "Matched Customers" grid and point-in-time membership."""
 
-import base64
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from django.db import connection
 
+from ..cursors import decode_cursor, encode_cursor
 from .tables import LOG_TABLE
 
 GRID_COLUMNS = ("id", "first_name", "last_name", "email", "customer_type", "phone",
@@ -52,22 +51,6 @@ class MemberFilter:
         return "".join(f" AND {p}" for p in parts), params
 
 
-def encode_cursor(values: list) -> str:
-    return base64.b64encode(json.dumps(values, default=str).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> list | None:
-    if not cursor:
-        return None
-    try:
-        values = json.loads(base64.b64decode(cursor, validate=True))
-        if isinstance(values, list) and len(values) == 2 and isinstance(values[1], int):
-            return values
-    except ValueError:
-        pass
-    raise ValueError("invalid cursor")
-
-
 def matched_customers(segment_id: int, first: int = 50, after: str | None = None,
                       sort: str = "id", descending: bool = False,
                       filter: MemberFilter = MemberFilter()) -> Page:
@@ -105,12 +88,8 @@ def matched_customers(segment_id: int, first: int = 50, after: str | None = None
     has_next = len(fetched) > first
     fetched = fetched[:first]
     rows = [dict(zip(GRID_COLUMNS, r[:-1], strict=True)) for r in fetched]
-    cursors = [encode_cursor([_plain(r[-1]), r[0]]) for r in fetched]
+    cursors = [encode_cursor(r[-1], r[0]) for r in fetched]
     return Page(rows, total, cursors[-1] if cursors else None, has_next, cursors)
-
-
-def _plain(value):
-    return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
 def member_count(segment_id: int) -> int:

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..evaluation.compile import bind
-from ..discounts import restricted_segment_ids
+from .. import discounts
 from ..models import Segment
 from .definitions import compiled, subjects_of
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE
@@ -121,6 +121,7 @@ def _apply(segments, table, now, reason, matched: tuple[str, list],
                    f"COALESCE(m.segment_id, c.segment_id) AND l.{col} = COALESCE(m.shopper, "
                    f"c.shopper) AND l.at > %s)")
         settled_params = [settled_since]
+    restricted_ids = discounts.restricted_segment_ids()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS segments_diff")
         cursor.execute(f"""
@@ -159,13 +160,12 @@ def _apply(segments, table, now, reason, matched: tuple[str, list],
             SELECT segment_id, shopper, CASE WHEN now_in THEN 'joined' ELSE 'left' END, %s, %s,
                    version
             FROM segments_diff WHERE now_in <> was_in""", [now, reason])
-        restricted = [s.pk for s in segments if s.pk in restricted_segment_ids()]
+        restricted = [s.pk for s in segments if s.pk in restricted_ids]
         if restricted:  # their discounts follow at the next price calculation
-            cursor.execute(f"""
-                UPDATE checkout_checkout SET price_expiration = now(), discount_expiration = now()
-                WHERE {"user_id" if table.subject == "customer" else "token"} IN (
-                    SELECT shopper FROM segments_diff
-                    WHERE now_in <> was_in AND segment_id = ANY(%s))""", [restricted])
+            discounts.expire_prices(f"""{"user_id" if table.subject == "customer" else "token"} IN (
+                SELECT shopper FROM segments_diff
+                WHERE now_in <> was_in AND segment_id = ANY(%s))""", [restricted],
+                          revalidate=False)  # (vouchers: at the next checkout change)
         cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
         cursor.execute("DROP TABLE segments_diff")
     return joined, left

@@ -219,3 +219,20 @@ def test_restriction_cache_makes_unrestricted_checks_query_free(shop, django_ass
     with django_assert_num_queries(0):
         assert discounts.eligible("promotion", promotion["id"], customer_id=members[0]["id"])
     assert NOW  # the factories' clock
+
+
+def test_refresh_expires_prices_of_shoppers_whose_limited_membership_changed(channel, shop):
+    segment, members, others, promotion, _catalogue, _voucher = shop
+    later = "2999-01-01T00:00:00+00:00"
+    joining = CheckoutFactory(channel_id=channel["id"], user_id=others[0]["id"],
+                              price_expiration=later, discount_expiration=later)
+    staying = CheckoutFactory(channel_id=channel["id"], user_id=members[0]["id"],
+                              price_expiration=later, discount_expiration=later)
+    discounts.set_segments("promotion", promotion["id"], [segment.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE account_user SET email = 'o0@shop.com' WHERE id = %s",
+                       [others[0]["id"]])
+    refresh_segment(segment)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM checkout_checkout WHERE price_expiration <= now()")
+        assert {r[0] for r in cursor.fetchall()} == {joining["token"]} != {staying["token"]}

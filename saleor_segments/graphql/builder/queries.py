@@ -5,12 +5,14 @@ from django.db import connection
 from django_countries import countries
 
 from ... import models
-from ...conditions import FORMAT_VERSION, ApplyTo, ConditionValidationError, all_kinds
+from ...conditions import (
+    FORMAT_VERSION, ApplyTo, ConditionValidationError, all_kinds, parse_tree,
+)
 from ...conditions.ast import MAX_DEPTH, MAX_NODES
 from ...conditions.orders import STATUSES
 from ...evaluation.explain import explain_customer
 from ...membership.preview import DEFAULT_BUDGET_MS, preview
-from ...services import validate_conditions
+from ...services import validation_context
 from ..context import Permission, permission_required
 from ..core.errors import InputError, SegmentError
 from ..core.ids import decode, global_id
@@ -87,8 +89,6 @@ class BuilderQueries(graphene.ObjectType):
     @permission_required(Permission.MANAGE_USERS)
     def resolve_segment_preview(_root, info, conditions, channel, apply_to=None,
                                 sample_size=None, time_budget_ms=None):
-        from ...conditions import parse_tree
-
         apply_to = ApplyTo(apply_to or ApplyTo.CUSTOMERS.value)
         sample_size = 10 if sample_size is None else sample_size
         try:
@@ -96,7 +96,7 @@ class BuilderQueries(graphene.ObjectType):
                 raise InputError.one("sampleSize", "invalid",
                                      f"sampleSize must be between 0 and {MAX_SAMPLE}.")
             channel_pk = channel_id(channel)
-            tree = parse_tree(validate_conditions(conditions, apply_to))
+            tree = parse_tree(conditions, validation_context(apply_to))
         except ConditionValidationError as exc:
             return _preview_errors(InputError.from_conditions(exc))
         except InputError as exc:

@@ -13,18 +13,10 @@ from ..core.ids import decode, global_id
 from ..core.crud import crud_mutations
 from ..core.scalars import JSONString
 from ..segments.enums import SegmentStatusEnum
-from ..segments.mutations import channel_id
+from ..segments.mutations import channel_id, segment_pks
 from ..segments.types import Segment
 
 MAX_RELATED = 50
-
-
-def segments_from(values, field="segments") -> list[int]:
-    ids = [decode(v, "Segment", field) for v in values or []]
-    if len(set(models.Segment.objects.filter(pk__in=ids).values_list("pk", flat=True))) != \
-            len(set(ids)):
-        raise InputError.one(field, "not_found", "Some segments do not exist.")
-    return ids
 
 
 class ContentBlock(graphene.ObjectType):
@@ -85,7 +77,7 @@ def save_block(block: models.ContentBlock, data) -> models.ContentBlock:
         raise InputError.one("endsAt", "invalid", "endsAt must be after startsAt.")
     block.save()
     if data.get("segments") is not None:
-        block.segments.set(segments_from(data["segments"]))
+        block.segments.set(segment_pks(data["segments"]))
     return block
 
 
@@ -156,7 +148,7 @@ def save_rule(rule: models.RelatedProductRule, data) -> models.RelatedProductRul
         raise InputError.one("limit", "invalid", f"limit must be between 1 and {MAX_RELATED}.")
     rule.save()
     if data.get("segments") is not None:
-        rule.segments.set(segments_from(data["segments"]))
+        rule.segments.set(segment_pks(data["segments"]))
     return rule
 
 

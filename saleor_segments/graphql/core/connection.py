@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
 import graphene
 from graphene import relay
+
+from ...cursors import decode_cursor, encode_cursor
 
 MAX_PAGE = 100  # as Saleor's default limit
 
@@ -16,22 +15,6 @@ class CountableConnection(relay.Connection):
         abstract = True
 
     total_count = graphene.Int(description="How many there are in all (with the filter).")
-
-
-def encode_cursor(values: list) -> str:
-    return base64.b64encode(json.dumps(values, default=str).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> list | None:
-    if cursor is None:
-        return None
-    try:
-        values = json.loads(base64.b64decode(cursor, validate=True))
-        if isinstance(values, list):
-            return values
-    except ValueError:
-        pass
-    raise ValueError("Invalid cursor.")
 
 
 def check_first(first, field="first") -> int:
@@ -68,11 +51,9 @@ def paginate_queryset(queryset, connection_type, *, sort_field: str, descending:
     order = [f"-{sort_field}", "-pk"] if descending else [sort_field, "pk"]
     try:
         key = decode_cursor(after)
-    except ValueError as exc:
-        raise InputError.one("after", "invalid", str(exc)) from None
+    except ValueError:
+        raise InputError.one("after", "invalid", "Invalid cursor.") from None
     if key is not None:
-        if len(key) != 2:
-            raise InputError.one("after", "invalid", "Invalid cursor.")
         value, pk = key
         op = "lt" if descending else "gt"
         queryset = queryset.filter(Q(**{f"{sort_field}__{op}": value})
@@ -80,10 +61,6 @@ def paginate_queryset(queryset, connection_type, *, sort_field: str, descending:
     rows = list(queryset.order_by(*order)[:first + 1])
     has_next = len(rows) > first
     rows = rows[:first]
-    cursors = [encode_cursor([_json_value(getattr(r, sort_field)), r.pk]) for r in rows]
+    cursors = [encode_cursor(getattr(r, sort_field), r.pk) for r in rows]
     return connection_from_page(connection_type, rows, cursors, total, has_next,
                                 key is not None)
-
-
-def _json_value(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value

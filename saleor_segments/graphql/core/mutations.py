@@ -3,7 +3,7 @@
 import graphene
 from django.db import transaction
 
-from ..context import PermissionDenied, requestor
+from ..context import check_permissions
 from .errors import InputError
 
 
@@ -19,10 +19,7 @@ class BaseMutation(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, **data):
-        who = requestor(info)
-        if cls.permissions and not any(who.has(p) for p in cls.permissions):
-            raise PermissionDenied("You need one of the following permissions: "
-                                   + ", ".join(p.value for p in cls.permissions))
+        check_permissions(info, cls.permissions)
         try:
             with transaction.atomic():
                 return cls.perform(info, **data)

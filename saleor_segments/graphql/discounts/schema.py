@@ -9,10 +9,8 @@ from ..context import Permission, permission_required
 from ..core.errors import InputError, SegmentError
 from ..core.ids import decode, saleor_row
 from ..core.mutations import BaseMutation
+from ..segments.mutations import segment_pks
 from ..segments.types import Segment
-
-MAX_SEGMENTS = 50
-
 
 def promotion_id(value, field="promotion") -> str:
     pk = decode(value, "Promotion", field, pk=lambda raw: str(uuid.UUID(raw)))
@@ -28,17 +26,6 @@ def voucher_id(value, field="voucher") -> str:
     pk = decode(value, "Voucher", field)
     saleor_row("discount_voucher", pk, field, f"Voucher {value!r}")
     return str(pk)
-
-
-def segment_ids(values) -> list[int]:
-    if len(values) > MAX_SEGMENTS:
-        raise InputError.one("segments", "invalid", f"At most {MAX_SEGMENTS} segments.")
-    ids = [decode(v, "Segment", "segments") for v in values]
-    found = set(models.Segment.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    missing = [v for v, pk in zip(values, ids) if pk not in found]
-    if missing:
-        raise InputError.one("segments", "not_found", f"Segments do not exist: {missing}.")
-    return ids
 
 
 def restricted_segments(kind, discount_id):
@@ -59,7 +46,7 @@ class DiscountSegmentsSet(BaseMutation):
 
     @classmethod
     def set(cls, discount_id, segments):
-        ids = segment_ids(segments)
+        ids = segment_pks(segments)
         discounts.set_segments(cls.kind, discount_id, ids)
         return cls(restricted=bool(ids), segments=restricted_segments(cls.kind, discount_id)
                    or [], errors=[])

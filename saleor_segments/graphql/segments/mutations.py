@@ -54,6 +54,18 @@ def get_segment(value, field="id") -> models.Segment:
     return segment
 
 
+def segment_pks(values, field="segments", limit: int = 50) -> list[int]:
+    """Primary keys of existing segments named by global IDs (InputError otherwise)."""
+    if len(values) > limit:
+        raise InputError.one(field, "invalid", f"At most {limit} segments.")
+    ids = [decode(v, "Segment", field) for v in values]
+    found = set(models.Segment.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [v for v, pk in zip(values, ids) if pk not in found]
+    if missing:
+        raise InputError.one(field, "not_found", f"Segments do not exist: {missing}.")
+    return ids
+
+
 def conditions_errors(call):
     try:
         return call()
