@@ -5,6 +5,8 @@ import graphene
 from .builder.queries import BuilderQueries
 from .content.schema import ContentMutations, ContentQueries
 from .discounts.schema import DiscountMutations, DiscountQueries
+from .fields.mutations import CustomerFieldMutations
+from .fields.queries import CustomerFieldQueries
 from .members.queries import MemberQueries
 from .segments.mutations import SegmentMutations
 from .segments.queries import SegmentQueries
@@ -12,11 +14,12 @@ from .storefront.schema import StorefrontMutations, StorefrontQueries
 
 
 class Query(SegmentQueries, MemberQueries, BuilderQueries, DiscountQueries, ContentQueries,
-            StorefrontQueries):
+            StorefrontQueries, CustomerFieldQueries):
     pass
 
 
-class Mutation(SegmentMutations, DiscountMutations, ContentMutations, StorefrontMutations):
+class Mutation(SegmentMutations, DiscountMutations, ContentMutations, StorefrontMutations,
+               CustomerFieldMutations):
     pass
 
 
