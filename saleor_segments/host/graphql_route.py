@@ -2,7 +2,10 @@
 
 Authenticated exactly like Saleor's API: ``Authorization: Bearer`` with a staff or customer JWT
 issued by Saleor (``tokenCreate``) or an app token; permissions are Saleor's (MANAGE_USERS,
-MANAGE_DISCOUNTS), checked with Saleor's own rules."""
+MANAGE_DISCOUNTS), checked with Saleor's own rules. A third-party JWT (the token the Dashboard
+hands an app, also sent as ``Authorization-Bearer``) is taken only when issued for this plugin's
+installed App, with the user's permissions narrowed to its ``permissions`` claim as Saleor
+narrows them; one issued for another app is refused."""
 
 from django.http import JsonResponse
 from saleor.account.models import User
@@ -12,7 +15,8 @@ from saleor.permission.enums import AccountPermissions, DiscountPermissions
 from saleor.permission.utils import permission_required
 
 from ..graphql.context import ANONYMOUS, Permission, Requestor, SegmentsContext
-from ..graphql.execute import RequestError, execute, parse_body
+from ..graphql.execute import RequestError, execute, parse_body, read_body
+from .auth import third_party_refusal
 
 SALEOR_PERMISSIONS = {Permission.MANAGE_USERS: AccountPermissions.MANAGE_USERS,
                       Permission.MANAGE_DISCOUNTS: DiscountPermissions.MANAGE_DISCOUNTS}
@@ -40,9 +44,13 @@ def handle(request, real_time: bool) -> JsonResponse:
     if request.method != "POST":
         return JsonResponse({"errors": [{"message": "Send queries with POST."}]}, status=405)
     try:
-        data = parse_body(request.body)
+        data = parse_body(read_body(request))  # 413 before Django's own HTML 400
     except RequestError as exc:
         return JsonResponse({"errors": [{"message": str(exc)}]}, status=exc.status)
+    refusal = third_party_refusal(request)
+    if refusal is not None:
+        return JsonResponse({"errors": [{"message": refusal, "extensions": {
+            "exception": {"code": "PermissionDenied"}}}]}, status=403)
     context = SegmentsContext(requestor=requestor_of(request), request=request,
                               real_time=real_time)
     result, status = execute(data, context)

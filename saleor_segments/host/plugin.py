@@ -68,6 +68,10 @@ class CustomerSegmentsPlugin(BasePlugin):
             from .graphql_route import handle as graphql
 
             return graphql(request, self.real_time)
+        if path.strip("/").split("/")[0] == "app":  # the Dashboard app (pages, manifest)
+            from ..dashboard_app.views import serve
+
+            return serve(request, path.strip("/")[len("app"):].lstrip("/"))
         from .activity_route import handle
 
         return handle(request, path, self.real_time)
