@@ -1,25 +1,34 @@
-"""Opaque keyset cursors: base64 of ``[sort value, id]`` (shared by the engine's member grid
-and the GraphQL connections)."""
+"""Opaque keyset cursors (shared by the engine's member grid and the GraphQL connections).
 
-import base64
+A cursor is ``[sort, value, id]`` signed with Django's ``signing`` (the site's SECRET_KEY): only
+cursors this server made are accepted, and only with the sort order they were made for, so a
+forged or reused cursor is refused as invalid instead of reaching SQL with a value of another
+type. ``sort`` names the order, e.g. ``"email:asc"``."""
+
 import datetime as dt
-import json
+
+from django.core import signing
+
+SALT = "saleor_segments.cursor"
+MAX_ID = 2 ** 63 - 1
 
 
-def encode_cursor(value, pk) -> str:
+def encode_cursor(value, pk, sort: str = "") -> str:
     if isinstance(value, dt.datetime):
         value = value.isoformat()
-    return base64.b64encode(json.dumps([value, pk], default=str).encode()).decode()
+    return signing.dumps([sort, value, pk], salt=SALT, compress=False)
 
 
-def decode_cursor(cursor: str | None) -> list | None:
-    """``[sort value, id]``, None for no cursor; ValueError("invalid cursor") otherwise."""
+def decode_cursor(cursor: str | None, sort: str = "") -> list | None:
+    """``[sort value, id]``, None for no cursor; ValueError("invalid cursor") for a cursor
+    this server did not make for this ``sort``."""
     if not cursor:
         return None
     try:
-        values = json.loads(base64.b64decode(cursor, validate=True))
-        if isinstance(values, list) and len(values) == 2 and isinstance(values[1], int):
-            return values
-    except ValueError:
-        pass
-    raise ValueError("invalid cursor")
+        made_for, value, pk = signing.loads(cursor, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ValueError("invalid cursor") from None
+    if made_for != sort or isinstance(pk, bool) or not isinstance(pk, int) \
+            or not 0 <= pk <= MAX_ID:
+        raise ValueError("invalid cursor")
+    return [value, pk]

@@ -144,8 +144,9 @@ def expire_prices(where: str, params: list, revalidate: bool = True) -> int:
 @dataclass
 class DryRun:
     restricted: bool
-    eligible_customers: int
+    eligible_customers: int  # members with an active, non-staff account: who can use it
     customers: int  # every active, non-staff customer
+    members: int | None = None  # every customer in the limit's active segments (restricted)
 
     @property
     def share(self) -> float:
@@ -153,7 +154,8 @@ class DryRun:
 
 
 def dry_run(kind: str, discount_id) -> DryRun:
-    """How many customers a discount reaches through its segments, and their share."""
+    """How many customers a discount reaches through its segments, and their share; also
+    how many members its segments have in all (inactive and staff accounts included)."""
     segment_ids = restriction(kind, discount_id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM account_user WHERE NOT is_staff AND is_active")
@@ -161,8 +163,11 @@ def dry_run(kind: str, discount_id) -> DryRun:
         if segment_ids is None:
             return DryRun(False, customers, customers)
         cursor.execute("""
-            SELECT count(DISTINCT m.customer_id) FROM saleor_segments_customermembership m
+            SELECT count(DISTINCT m.customer_id),
+                   count(DISTINCT m.customer_id) FILTER (WHERE NOT u.is_staff AND u.is_active)
+            FROM saleor_segments_customermembership m
             JOIN saleor_segments_segment s ON s.id = m.segment_id AND s.status = 'active'
-            JOIN account_user u ON u.id = m.customer_id AND NOT u.is_staff AND u.is_active
+            JOIN account_user u ON u.id = m.customer_id
             WHERE m.segment_id = ANY(%s)""", [list(segment_ids)])
-        return DryRun(True, cursor.fetchone()[0], customers)
+        members, eligible = cursor.fetchone()
+        return DryRun(True, eligible, customers, members)

@@ -5,13 +5,17 @@ A rule applies to the products its ``applies_to`` product conditions match and s
 collection, type, attribute, price...). Rules are tried by priority; results are merged, the
 product itself and duplicates left out, up to ``first``."""
 
-from django.db import connection
+import logging
+
+from django.db import connection, transaction
 from django.db.models import Q
 
 from .conditions import Scope, ValidationContext, parse_tree
 from .evaluation.compile import Compiler
 from .models import RelatedProductRule
 from .shoppers import segments_of
+
+logger = logging.getLogger(__name__)
 
 PRODUCTS = "(SELECT p.id AS product_id, NULL::integer AS variant_id FROM product_product p)"
 
@@ -36,20 +40,32 @@ def rules_for(customer_id=None, checkout_token=None, channel_id=None):
 
 def related_products(product_id: int, customer_id=None, checkout_token=None, channel_id=None,
                      first: int = 8) -> list[int]:
+    """A rule that cannot be evaluated (a stored tree validation now refuses, a database
+    error) is logged and skipped: the other rules still answer."""
     found: list[int] = []
-    with connection.cursor() as cursor:
-        for rule in rules_for(customer_id, checkout_token, channel_id):
-            where, params = _where(rule.applies_to, rule.channel_id)
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {PRODUCTS} i WHERE i.product_id = %s "
-                           f"AND {where})", [product_id] + params)
-            if not cursor.fetchone()[0]:
-                continue
-            where, params = _where(rule.show, rule.channel_id)
-            cursor.execute(f"SELECT i.product_id FROM {PRODUCTS} i WHERE i.product_id <> %s "
-                           f"AND NOT (i.product_id = ANY(%s::integer[])) AND {where} "
-                           f"ORDER BY i.product_id LIMIT %s",
-                           [product_id, found] + params + [min(rule.limit, first - len(found))])
-            found += [r[0] for r in cursor.fetchall()]
-            if len(found) >= first:
-                break
+    for rule in rules_for(customer_id, checkout_token, channel_id):
+        try:
+            with transaction.atomic():  # a failing statement leaves the transaction usable
+                found += _rule_products(rule, product_id, found, first - len(found))
+        except Exception:  # noqa: BLE001 (ConditionValidationError, DatabaseError, ...)
+            logger.exception("Related product rule %s (%r) skipped: it cannot be evaluated",
+                             rule.pk, rule.name)
+        if len(found) >= first:
+            break
     return found[:first]
+
+
+def _rule_products(rule, product_id: int, found: list[int], limit: int) -> list[int]:
+    """The products ``rule`` shows beside ``product_id`` (none when it does not apply)."""
+    with connection.cursor() as cursor:
+        where, params = _where(rule.applies_to, rule.channel_id)
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {PRODUCTS} i WHERE i.product_id = %s "
+                       f"AND {where})", [product_id] + params)
+        if not cursor.fetchone()[0]:
+            return []
+        where, params = _where(rule.show, rule.channel_id)
+        cursor.execute(f"SELECT i.product_id FROM {PRODUCTS} i WHERE i.product_id <> %s "
+                       f"AND NOT (i.product_id = ANY(%s::integer[])) AND {where} "
+                       f"ORDER BY i.product_id LIMIT %s",
+                       [product_id, found] + params + [min(rule.limit, limit)])
+        return [r[0] for r in cursor.fetchall()]

@@ -155,7 +155,7 @@ def parse_tree(data, context: ValidationContext | None = None,
     if not isinstance(data, dict):
         raise ConditionValidationError([ConditionError("", "expected an object")])
     version = data.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # True and 1.0 == 1 in Python
         raise ConditionValidationError([ConditionError(
             "version", f"unsupported format version {version!r} (expected {FORMAT_VERSION})",
             ConditionErrorCode.UNSUPPORTED_VERSION)])

@@ -8,6 +8,20 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: "\u0661" is a digit to str.isdigit and int()
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+MAX_ID = 2 ** 31 - 1  # Saleor's ids are PostgreSQL integers; conditions cast them so
+MAX_INTEGER_DIGITS = 20  # numbers: below 10**20 in magnitude ...
+MAX_DECIMALS = 12  # ... with at most 12 decimals (PostgreSQL's numeric and Python's int()
+# conversion take far less than "1e131072" or "1e-20000")
+
+
+def check_text(value: str) -> str:
+    """``value`` unless it holds a NUL character, which PostgreSQL text cannot store."""
+    if "\x00" in value:
+        raise ValueError("expected text without NUL characters (\\u0000)")
+    return value
 
 
 class ValueType:
@@ -34,7 +48,7 @@ class StringType(ValueType):
     def parse(self, raw):
         if not isinstance(raw, str) or not raw.strip():
             raise ValueError("expected a non-empty string")
-        return raw
+        return check_text(raw)
 
 
 class NumberType(ValueType):
@@ -44,14 +58,22 @@ class NumberType(ValueType):
                  "undefined")
 
     def parse(self, raw):
-        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)) or (
+                isinstance(raw, str) and not _NUMBER.fullmatch(raw)):
             raise ValueError("expected a number")
         try:
             value = Decimal(str(raw))
-        except InvalidOperation:
+        except (InvalidOperation, ValueError):
             raise ValueError("expected a number") from None
         if not value.is_finite():
             raise ValueError("expected a finite number")
+        if not value:
+            return Decimal(0)  # "0e-20000" too
+        _sign, digits, exponent = value.as_tuple()
+        trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+        if value.adjusted() >= MAX_INTEGER_DIGITS or -(exponent + trailing_zeros) > MAX_DECIMALS:
+            raise ValueError(f"expected a number below 10^{MAX_INTEGER_DIGITS} in magnitude "
+                             f"with at most {MAX_DECIMALS} decimals")
         return value
 
     def to_json(self, value):
@@ -77,7 +99,7 @@ class DateType(ValueType):
                  "undefined")
 
     def parse(self, raw):
-        if isinstance(raw, str):
+        if isinstance(raw, str) and _DATE.fullmatch(raw):
             try:
                 return dt.date.fromisoformat(raw)
             except ValueError:
@@ -136,18 +158,22 @@ class IdType(ValueType):
     operators = ("is", "is_not", "in", "not_in", "undefined")
 
     def parse(self, raw):
-        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
-            return raw
-        if isinstance(raw, str):
-            if raw.isdigit():
-                return int(raw)
-            try:
-                kind, _, pk = base64.b64decode(raw, validate=True).decode().partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                kind, pk = "", ""
-            if kind == self.graphql_type and pk.isdigit():
-                return int(pk)
-        raise ValueError(f"expected a {self.graphql_type} ID")
+        pk = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            pk = raw
+        elif isinstance(raw, str):
+            if _DIGITS.fullmatch(raw):
+                pk = int(raw) if len(raw) <= 12 else MAX_ID + 1
+            else:
+                try:
+                    kind, _, text = base64.b64decode(raw, validate=True).decode().partition(":")
+                except (binascii.Error, UnicodeDecodeError, ValueError):
+                    kind, text = "", ""
+                if kind == self.graphql_type and _DIGITS.fullmatch(text):
+                    pk = int(text) if len(text) <= 12 else MAX_ID + 1
+        if pk is not None and 1 <= pk <= MAX_ID:
+            return pk
+        raise ValueError(f"expected a {self.graphql_type} ID (1 to {MAX_ID})")
 
     def describe(self):
         return {"type": self.name, "object": self.graphql_type}

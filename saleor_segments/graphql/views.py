@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 
 from .context import ANONYMOUS, Permission, Requestor, SegmentsContext
-from .execute import RequestError, execute, parse_body
+from .execute import RequestError, execute, parse_body, parse_query_string, read_body
 
 
 def requestor_from_token(request) -> Requestor:
@@ -29,21 +29,26 @@ def requestor_from_token(request) -> Requestor:
 
 
 class SegmentsGraphQLView(GraphQLView):
-    """graphene-django's view (GraphiQL on GET with ``graphiql=True``), executing through the
-    same limits and error format as the plugin inside Saleor."""
+    """graphene-django's view for GraphiQL (a browser's GET), every query executing through
+    the same limits and error format as the plugin inside Saleor (GET: queries only)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST":
-            return self.post_graphql(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def post_graphql(self, request):
         try:
-            data = parse_body(request.body)
+            if request.method == "POST":
+                return self.run(request, parse_body(read_body(request)))
+            if request.method != "GET":
+                return JsonResponse({"errors": [{"message": "Send queries with GET or POST."}]},
+                                    status=405)
+            if self.graphiql and self.can_display_graphiql(request, {}):
+                return super().dispatch(request, *args, **kwargs)  # the GraphiQL page only
+            return self.run(request, parse_query_string(request.GET), allow_mutations=False)
         except RequestError as exc:
             return JsonResponse({"errors": [{"message": str(exc)}]}, status=exc.status)
+
+    @staticmethod
+    def run(request, data, allow_mutations=True):
         context = SegmentsContext(requestor=requestor_from_token(request), request=request)
-        result, status = execute(data, context)
+        result, status = execute(data, context, allow_mutations=allow_mutations)
         return JsonResponse(result, status=status)
 
 

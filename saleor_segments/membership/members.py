@@ -62,7 +62,8 @@ def matched_customers(segment_id: int, first: int = 50, after: str | None = None
         raise ValueError(f"sort must be one of {', '.join(SORT_COLUMNS)}")
     column = SORT_COLUMNS[sort]
     where, params = filter.sql()
-    key = decode_cursor(after)
+    order = f"{sort}:{'desc' if descending else 'asc'}"  # a cursor serves this order only
+    key = decode_cursor(after, order)
     seek, seek_params = "", []
     if key is not None:
         seek = f" AND ({column}, m.customer_id) {'<' if descending else '>'} (%s, %s)"
@@ -88,7 +89,7 @@ def matched_customers(segment_id: int, first: int = 50, after: str | None = None
     has_next = len(fetched) > first
     fetched = fetched[:first]
     rows = [dict(zip(GRID_COLUMNS, r[:-1], strict=True)) for r in fetched]
-    cursors = [encode_cursor(r[-1], r[0]) for r in fetched]
+    cursors = [encode_cursor(r[-1], r[0], order) for r in fetched]
     return Page(rows, total, cursors[-1] if cursors else None, has_next, cursors)
 
 

@@ -12,8 +12,9 @@ from saleor_segments.membership.refresh import refresh_segment
 from saleor_segments.services import create_segment, update_segment
 from saleor_segments.standalone.rows import insert
 
-from ..factories import CategoryFactory, CheckoutFactory, NOW, ProductFactory, UserFactory
+from ..factories import CategoryFactory, CheckoutFactory, ProductFactory, UserFactory
 from ..helpers import EMAIL_SHOP
+from ..helpers import members as stored_members
 from .conftest import ADMIN_TOKEN, DISCOUNTS_TOKEN, customer, gid
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,25 @@ def test_restrict_a_promotion_and_a_voucher(api, shop):
     assert result["restricted"] is False
     assert run(api, query, {"p": promo})["promotionSegments"] is None
     assert discounts.eligible("promotion", promotion["id"], customer_id=others[0]["id"])
+
+
+def test_dry_run_names_all_members_and_the_active_customers_among_them(api, shop):
+    segment, members, _others, promotion, _catalogue, _voucher = shop
+    UserFactory(email="gone@shop.com", is_active=False)
+    UserFactory(email="staff@shop.com", is_staff=True)
+    refresh_segment(segment)
+    discounts.set_segments("promotion", promotion["id"], [segment.pk])
+    query = """query($p: ID) { discountSegmentDryRun(promotion: $p) { restricted members
+        eligibleCustomers customers share } }"""
+    stored = len(stored_members(segment))
+    assert stored > 3  # an inactive or staff account is a member too
+    dry = run(api, query, {"p": gid("Promotion", promotion["id"])})["discountSegmentDryRun"]
+    assert dry == {"restricted": True, "members": stored, "eligibleCustomers": 3,
+                   "customers": 8, "share": 0.375}
+    discounts.set_segments("promotion", promotion["id"], [])
+    dry = run(api, query, {"p": gid("Promotion", promotion["id"])})["discountSegmentDryRun"]
+    assert dry == {"restricted": False, "members": None, "eligibleCustomers": 8,
+                   "customers": 8, "share": 1.0}
 
 
 def test_deleted_segment_leaves_the_discount_restricted_to_nobody(api, shop):
@@ -218,11 +238,12 @@ def test_related_products_differ_between_member_and_visitor(api, shop, channel):
 
 
 def test_restriction_cache_makes_unrestricted_checks_query_free(shop, django_assert_num_queries):
-    _segment, members, _others, promotion, _c, _v = shop
+    _segment, members, others, promotion, _c, _v = shop
     discounts.restrictions()
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(0):  # unrestricted: everyone, members or not
         assert discounts.eligible("promotion", promotion["id"], customer_id=members[0]["id"])
-    assert NOW  # the factories' clock
+        assert discounts.eligible("promotion", promotion["id"], customer_id=others[0]["id"])
+        assert discounts.eligible("promotion", promotion["id"])  # anonymous
 
 
 def test_refresh_expires_prices_of_shoppers_whose_limited_membership_changed(channel, shop):

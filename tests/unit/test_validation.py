@@ -76,3 +76,60 @@ def test_values_are_normalised_and_round_trip():
     assert once["conditions"][0]["conditions"][0]["value"] == ["US", "PL"]
     assert once["conditions"][1]["conditions"][0]["value"] == 7  # Relay ID "Product:7"
     assert tree_json(parse_tree(once)) == once
+
+
+# --- what evaluation cannot take is refused (issue 10) ---------------------------------------
+
+def value_error(kind_node):
+    return errors_of({"conditions": [kind_node]})
+
+
+@pytest.mark.parametrize("value", [2 ** 31, 3000000000, "2147483648", "9" * 5000, 0, "0", -1,
+                                   True, "\u0661", "1_0", " 7", "+7", "UHJvZHVjdDrZoQ=="])
+def test_ids_must_fit_an_integer_column_and_be_ascii_digits(value):
+    node = {"kind": "product.product", "operator": "is", "value": value}
+    assert errors_of({"conditions": [{"kind": "products", "source": "viewed",
+                                      "conditions": [node]}]},
+                     apply_to=ApplyTo.VISITORS) == {
+        "conditions[0].conditions[0].value": "invalid_value"}
+    assert value_error({"kind": "customer.field", "field": "customer_type", "operator": "in",
+                        "value": [1, value]}) == {"conditions[0].value": "invalid_value"}
+
+
+def test_the_largest_integer_id_is_accepted():
+    tree = parse_tree({"conditions": [{"kind": "customer.field", "field": "customer_type",
+                                       "operator": "is", "value": str(2 ** 31 - 1)}]})
+    assert tree_json(tree)["conditions"][0]["value"] == 2 ** 31 - 1
+
+
+@pytest.mark.parametrize("value", ["1e131072", "1e-20000", "-1e131072", 1e308, "1e20",
+                                   "0.0000000000001", "NaN", "Infinity", "\u0661", "1_0", " 1"])
+def test_numbers_beyond_what_evaluation_takes_are_refused(value):
+    assert value_error({"kind": "cart", "field": "total", "operator": "gt", "value": value}) == {
+        "conditions[0].value": "invalid_value"}
+
+
+@pytest.mark.parametrize("value,expected", [("0e-20000", 0), ("1e19", 10 ** 19),
+                                            ("-12.500", "-12.500"), (0.000000000001, "1E-12")])
+def test_numbers_within_range_are_kept(value, expected):
+    tree = parse_tree({"conditions": [{"kind": "cart", "field": "total", "operator": "gt",
+                                       "value": value}]})
+    assert tree_json(tree)["conditions"][0]["value"] == expected
+
+
+@pytest.mark.parametrize("value", ["20240101", "2024-W01-1", "2024-001", "2024-01-01T00:00",
+                                   "2024-1-1", "\u0662\u0660\u0662\u0664-01-01", "2024-02-30"])
+def test_dates_are_exactly_yyyy_mm_dd(value):
+    assert value_error({"kind": "customer.field", "field": "date_joined", "operator": "is",
+                        "value": value}) == {"conditions[0].value": "invalid_value"}
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1", 2, None])
+def test_the_version_is_exactly_the_integer_1(version):
+    assert errors_of({"version": version, "conditions": []}) == {
+        "version": "unsupported_version"}
+
+
+def test_text_values_with_nul_are_refused():
+    assert value_error({"kind": "customer.field", "field": "email", "operator": "in",
+                        "value": ["a", "b\x00"]}) == {"conditions[0].value": "invalid_value"}

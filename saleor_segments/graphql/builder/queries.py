@@ -11,7 +11,7 @@ from ...conditions import (
 from ...conditions.ast import MAX_DEPTH, MAX_NODES
 from ...conditions.orders import STATUSES
 from ...evaluation.explain import explain_customer
-from ...membership.preview import DEFAULT_BUDGET_MS, preview
+from ...membership.preview import DEFAULT_BUDGET_MS, MAX_BUDGET_MS, preview
 from ...services import validation_context
 from ..context import Permission, permission_required
 from ..core.errors import InputError, SegmentError
@@ -56,7 +56,7 @@ class BuilderQueries(graphene.ObjectType):
         channel=graphene.ID(required=True), apply_to=SegmentApplyToEnum(),
         sample_size=graphene.Int(), time_budget_ms=graphene.Int(),
         description="Size and a sample for an unsaved definition, within a time budget "
-                    "(default 3000 ms, at most 30000). Requires MANAGE_USERS.")
+                    "(1 to 30000 ms, default 3000). Requires MANAGE_USERS.")
     segment_explain = graphene.Field(
         SegmentExplanation, segment=graphene.ID(required=True),
         customer=graphene.ID(required=True),
@@ -91,18 +91,21 @@ class BuilderQueries(graphene.ObjectType):
                                 sample_size=None, time_budget_ms=None):
         apply_to = ApplyTo(apply_to or ApplyTo.CUSTOMERS.value)
         sample_size = 10 if sample_size is None else sample_size
+        budget = DEFAULT_BUDGET_MS if time_budget_ms is None else time_budget_ms
         try:
             if not 0 <= sample_size <= MAX_SAMPLE:
                 raise InputError.one("sampleSize", "invalid",
                                      f"sampleSize must be between 0 and {MAX_SAMPLE}.")
+            if not 1 <= budget <= MAX_BUDGET_MS:
+                raise InputError.one("timeBudgetMs", "invalid", "timeBudgetMs must be between "
+                                                                f"1 and {MAX_BUDGET_MS}.")
             channel_pk = channel_id(channel)
             tree = parse_tree(conditions, validation_context(apply_to))
         except ConditionValidationError as exc:
             return _preview_errors(InputError.from_conditions(exc))
         except InputError as exc:
             return _preview_errors(exc)
-        result = preview(tree, channel_pk, apply_to, sample=sample_size,
-                         budget_ms=time_budget_ms or DEFAULT_BUDGET_MS)
+        result = preview(tree, channel_pk, apply_to, sample=sample_size, budget_ms=budget)
         users = {}
         if result.sample_customer_ids:
             with connection.cursor() as cursor:

@@ -5,7 +5,7 @@ import graphene
 from django.db import connection
 
 from ... import content, models, related
-from ...conditions import ConditionValidationError
+from ...conditions import ConditionValidationError, tree_json
 from ...storefront import StorefrontError, channel_by_slug, product_ids, visitor_checkout
 from ..context import Permission, permission_required, requestor
 from ..core.errors import InputError
@@ -133,8 +133,7 @@ def save_rule(rule: models.RelatedProductRule, data) -> models.RelatedProductRul
     for key, field in (("applies_to", "appliesTo"), ("show", "show")):
         if data.get(key) is not None:
             try:
-                related.product_tree(data[key])
-                setattr(rule, key, data[key])
+                setattr(rule, key, tree_json(related.product_tree(data[key])))  # normalised
             except ConditionValidationError as exc:
                 errors += [{"field": f"{field}.{e.path}" if e.path else field,
                             "code": e.code.value, "message": e.message} for e in exc.errors]

@@ -49,8 +49,9 @@ def paginate_queryset(queryset, connection_type, *, sort_field: str, descending:
     first = check_first(first)
     total = queryset.count()
     order = [f"-{sort_field}", "-pk"] if descending else [sort_field, "pk"]
+    sort = f"{sort_field}:{'desc' if descending else 'asc'}"
     try:
-        key = decode_cursor(after)
+        key = decode_cursor(after, sort)
     except ValueError:
         raise InputError.one("after", "invalid", "Invalid cursor.") from None
     if key is not None:
@@ -61,6 +62,6 @@ def paginate_queryset(queryset, connection_type, *, sort_field: str, descending:
     rows = list(queryset.order_by(*order)[:first + 1])
     has_next = len(rows) > first
     rows = rows[:first]
-    cursors = [encode_cursor(getattr(r, sort_field), r.pk) for r in rows]
+    cursors = [encode_cursor(getattr(r, sort_field), r.pk, sort) for r in rows]
     return connection_from_page(connection_type, rows, cursors, total, has_next,
                                 key is not None)

@@ -75,8 +75,13 @@ VoucherSegmentsSet = segments_set(discounts.VOUCHER, "VoucherSegmentsSet", "vouc
 
 class DiscountSegmentDryRun(graphene.ObjectType):
     restricted = graphene.Boolean(required=True)
-    eligible_customers = graphene.Int(required=True)
-    customers = graphene.Int(required=True, description="Active customers of the store.")
+    members = graphene.Int(description="Every customer in the limit's active segments, "
+                                       "whatever their account (null: not limited).")
+    eligible_customers = graphene.Int(required=True, description=(
+        "The members with an active, non-staff account: those the discount reaches (not "
+        "limited: every active customer)."))
+    customers = graphene.Int(required=True, description="Active, non-staff customers of the "
+                                                        "store.")
     share = graphene.Float(required=True, description="eligibleCustomers / customers.")
 
 
@@ -113,7 +118,7 @@ class DiscountQueries(graphene.ObjectType):
             result = discounts.dry_run(discounts.PROMOTION, promotion_id(promotion))
         else:
             result = discounts.dry_run(discounts.VOUCHER, voucher_id(voucher))
-        return DiscountSegmentDryRun(restricted=result.restricted,
+        return DiscountSegmentDryRun(restricted=result.restricted, members=result.members,
                                      eligible_customers=result.eligible_customers,
                                      customers=result.customers, share=result.share)
 

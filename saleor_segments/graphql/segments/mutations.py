@@ -142,10 +142,10 @@ class SegmentBulkDelete(SegmentMutation):
     def perform(cls, info, ids):
         if not 1 <= len(ids) <= MAX_BULK:
             raise InputError.one("ids", "invalid", f"Give 1 to {MAX_BULK} IDs.")
-        segments = [get_segment(value, "ids") for value in ids]
-        for segment in {s.pk: s for s in segments}.values():
-            services.delete_segment(segment)
-        return cls(count=len({s.pk for s in segments}), errors=[])
+        segments = {s.pk: s for s in (get_segment(value, "ids") for value in ids)}
+        for segment in segments.values():
+            services.delete_segment(segment)  # (clears segment.pk)
+        return cls(count=len(segments), errors=[])
 
 
 class SegmentRefresh(SegmentMutation):
