@@ -1,0 +1,66 @@
+import { Box, Text } from "@saleor/macaw-ui";
+import { lazy, Suspense, useState } from "react";
+import { Tabs } from "./components/ui";
+import { useBridge } from "./lib/bridge";
+import { routeOf } from "./lib/route";
+import { SegmentList } from "./pages/SegmentList";
+
+const SegmentEditor = lazy(() => import("./pages/SegmentEditor"));
+const CustomerFields = lazy(() => import("./pages/CustomerFields"));
+const ContentPages = lazy(() => import("./pages/ContentPages"));
+const CustomerWidget = lazy(() => import("./pages/CustomerWidget"));
+const DiscountPopup = lazy(() => import("./pages/DiscountPopup"));
+
+const MANAGE_USERS = "MANAGE_USERS";
+
+export function NoPermission({ what = "customer segments" }: { what?: string }) {
+  return (
+    <Box padding={8} display="flex" flexDirection="column" gap={3} data-testid="no-permission">
+      <Text size={8} fontWeight="bold">You don't have access to {what}</Text>
+      <Text color="default2">
+        This page needs the MANAGE_USERS permission ("Manage customers"). Ask a staff member who manages
+        permissions in Configuration → Staff Members to add it to one of your permission groups.
+      </Text>
+    </Box>
+  );
+}
+
+function Waiting() {
+  return <Box padding={8}><Text color="default2">Connecting to the Dashboard…</Text></Box>;
+}
+
+export type Nav = { view: "segments" } | { view: "segment"; id: string | null } | { view: "fields" } | { view: "blocks" } | { view: "rules" };
+
+export function App() {
+  const bridge = useBridge();
+  const route = routeOf(window.location.pathname, window.location.search);
+  const [nav, setNav] = useState<Nav>({ view: "segments" });
+  if (!bridge.ready) return <Waiting />;
+  if (!bridge.permissions.includes(MANAGE_USERS)) return <NoPermission />;
+  return (
+    <Suspense fallback={<Waiting />}>
+      {route.page === "customer-widget" && <CustomerWidget customerId={route.customerId} />}
+      {route.page === "voucher-segments" && <DiscountPopup target={{ voucher: route.voucherId }} />}
+      {route.page === "discount-segments" && <DiscountPopup target={{ promotion: route.discountId }} />}
+      {route.page === "home" && (
+        <Box>
+          {nav.view !== "segment" && (
+            <Box paddingX={6} paddingTop={4}>
+              <Tabs current={nav.view} onChange={(view) => setNav({ view } as Nav)} tabs={[
+                { value: "segments", label: "Customer segments" },
+                { value: "fields", label: "Customer fields for segments" },
+                { value: "blocks", label: "Content blocks" },
+                { value: "rules", label: "Related product rules" },
+              ]} />
+            </Box>
+          )}
+          {nav.view === "segments" && <SegmentList open={(id) => setNav({ view: "segment", id })} />}
+          {nav.view === "segment" && <SegmentEditor id={nav.id} back={() => setNav({ view: "segments" })} onSaved={(id) => setNav({ view: "segment", id })} />}
+          {nav.view === "fields" && <CustomerFields />}
+          {nav.view === "blocks" && <ContentPages what="blocks" />}
+          {nav.view === "rules" && <ContentPages what="rules" />}
+        </Box>
+      )}
+    </Suspense>
+  );
+}

@@ -1,0 +1,55 @@
+// The plugin API's documents the pages use (schema: saleor_segments/graphql).
+export const SEGMENT_FIELDS = `id name description status applyTo conditions definitionVersion memberCount
+  lastRefreshedAt createdAt updatedAt channel { id slug name }
+  lastRefresh { id status parts partsDone joined left error requestedAt finishedAt }`;
+
+export type Channel = { id: string; slug: string | null; name: string | null };
+export type RefreshRun = { id: string; status: string; parts: number; partsDone: number; joined: number | null; left: number | null; error: string | null; requestedAt: string; finishedAt: string | null };
+export type Segment = {
+  id: string; name: string; description: string; status: "ACTIVE" | "INACTIVE"; applyTo: string; conditions: string;
+  definitionVersion: number; memberCount: number; lastRefreshedAt: string | null; createdAt: string; updatedAt: string;
+  channel: Channel; lastRefresh: RefreshRun | null;
+};
+export type ApiErrors = { field: string | null; code: string; message: string | null }[];
+export type Connection<T> = { totalCount: number | null; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null }; edges: { node: T; cursor: string }[] };
+
+export const SEGMENTS = `query Segments($filter: SegmentFilterInput, $sortBy: SegmentSortingInput, $first: Int, $after: String) {
+  segments(filter: $filter, sortBy: $sortBy, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { ${SEGMENT_FIELDS} } } } }`;
+
+export const SEGMENT = `query Segment($id: ID!) { segment(id: $id) { ${SEGMENT_FIELDS} } }`;
+
+export const SEGMENT_CREATE = `mutation SegmentCreate($input: SegmentCreateInput!) {
+  segmentCreate(input: $input) { errors { field code message } segment { ${SEGMENT_FIELDS} } } }`;
+export const SEGMENT_UPDATE = `mutation SegmentUpdate($id: ID!, $input: SegmentInput!) {
+  segmentUpdate(id: $id, input: $input) { errors { field code message } segment { ${SEGMENT_FIELDS} } } }`;
+export const SEGMENT_BULK_DELETE = `mutation SegmentBulkDelete($ids: [ID!]!) { segmentBulkDelete(ids: $ids) { errors { field code message } count } }`;
+export const SEGMENT_REFRESH = `mutation SegmentRefresh($id: ID!) { segmentRefresh(id: $id) {
+  errors { field code message } refresh { id status parts partsDone joined left error requestedAt finishedAt } } }`;
+export const REFRESH_RUN = `query RefreshRun($id: ID!) { segmentRefreshRun(id: $id) { id status parts partsDone joined left error requestedAt finishedAt } }`;
+
+export const PREVIEW = `query Preview($conditions: JSONString!, $channel: ID!, $applyTo: SegmentApplyToEnum) {
+  segmentPreview(conditions: $conditions, channel: $channel, applyTo: $applyTo, sampleSize: 10, timeBudgetMs: 2000) {
+    size customers visitors budgetExceeded milliseconds sample { customerId email firstName lastName }
+    errors { field code message } } }`;
+export type Preview = { size: number | null; customers: number | null; visitors: number | null; budgetExceeded: boolean; milliseconds: number;
+  sample: { customerId: string; email: string | null; firstName: string | null; lastName: string | null }[]; errors: ApiErrors };
+
+export type Member = { customerId: string; firstName: string | null; lastName: string | null; email: string | null; customerType: string | null;
+  phone: string | null; postalCode: string | null; country: string | null; countryArea: string | null; customerSince: string | null; joinedAt: string };
+export const MEMBERS = `query Members($segment: ID!, $filter: SegmentMemberFilterInput, $sortBy: SegmentMemberSortingInput, $first: Int, $after: String) {
+  segmentMembers(segment: $segment, filter: $filter, sortBy: $sortBy, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { customerId firstName lastName email customerType phone postalCode country countryArea customerSince joinedAt } } } }`;
+
+export type MembershipEvent = { id: string; segmentId: string; customerId: string | null; checkoutToken: string | null; action: "JOINED" | "LEFT"; at: string; reason: string; definitionVersion: number; segment: { id: string; name: string } | null };
+export const HISTORY = `query History($segment: ID, $customer: ID, $first: Int, $after: String) {
+  segmentMembershipHistory(segment: $segment, customer: $customer, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { id segmentId customerId checkoutToken action at reason definitionVersion segment { id name } } } } }`;
+
+export type Explanation = { matches: boolean; isMember: boolean; customerId: string; nodes: { path: string; kind: string; met: boolean; value: string | null; inside: string | null }[] };
+export const EXPLAIN = `query Explain($segment: ID!, $customer: ID!) { segmentExplain(segment: $segment, customer: $customer) {
+  matches isMember customerId nodes { path kind met value inside } } }`;
+

@@ -1,0 +1,24 @@
+// Which page the Dashboard opened: the path below <plugin>/app/ (one of the extension urls of
+// the manifest) and the mount's query parameters (customerId, voucherId, discountId, ...).
+export type Route =
+  | { page: "home" }
+  | { page: "customer-widget"; customerId: string | null }
+  | { page: "discount-segments"; discountId: string | null }
+  | { page: "voucher-segments"; voucherId: string | null };
+
+export function routeOf(pathname: string, search: string): Route {
+  const at = pathname.lastIndexOf("/app/");
+  const rest = (at >= 0 ? pathname.slice(at + 5) : pathname).replace(/^\/+|\/+$/g, "");
+  const name = rest.split("/").pop() ?? "";
+  const params = new URLSearchParams(search);
+  switch (name) {
+    case "customer-widget":
+      return { page: name, customerId: params.get("customerId") };
+    case "discount-segments":
+      return { page: name, discountId: params.get("discountId") ?? params.get("promotionId") };
+    case "voucher-segments":
+      return { page: name, voucherId: params.get("voucherId") };
+    default:
+      return { page: "home" };
+  }
+}
