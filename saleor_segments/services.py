@@ -7,6 +7,7 @@ from .conditions import (
     parse_tree, tree_json, walk,
 )
 from .conditions.segments import SegmentMember
+from .membership.refresh import lock_segments
 from .membership.tables import LOG_TABLE
 from .models import CustomerField, Segment
 
@@ -93,9 +94,12 @@ def expire_member_checkouts(segment: Segment) -> None:
 
 
 def delete_segment(segment: Segment, reason: str = "segment_deleted") -> None:
-    """Delete a segment and its memberships (logged as left). Customers are never touched."""
+    """Delete a segment and its memberships (logged as left). Customers are never touched.
+    Takes the segment's refresh lock: a refresh under way finishes first (its leaves are
+    logged once, by it), and one that starts later finds the segment gone."""
     expire_member_checkouts(segment)
     with transaction.atomic(), connection.cursor() as cursor:
+        lock_segments([segment.pk])
         for table, column in (("saleor_segments_customermembership", "customer_id"),
                               ("saleor_segments_visitormembership", "checkout_token")):
             cursor.execute(

@@ -124,17 +124,19 @@ def attribute_value(value: dict, type_name: str):
     return value[{"string": "name", "date": "date_time", "boolean": "boolean"}[type_name]]
 
 
-_NUMERIC = re.compile(r"^ *[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+) *$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMERIC = re.compile(r" *[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+) *")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_NUMBER_LENGTH = 1000  # longer "numbers" are malformed (PostgreSQL's numeric may overflow)
 
 
 def metadata_value(raw, type_name: str):
-    """Python twin of the saleor_segments_to_* SQL functions (see migration 0002)."""
+    """Python twin of the saleor_segments_to_* SQL functions (see migration 0006)."""
     if raw is None:
         return None
     raw = raw if isinstance(raw, str) else str(raw).lower() if isinstance(raw, bool) else str(raw)
     if type_name == "number":
-        return Decimal(raw.strip(" ")) if _NUMERIC.match(raw) else None
+        return (Decimal(raw.strip(" ")) if len(raw) <= MAX_NUMBER_LENGTH
+                and _NUMERIC.fullmatch(raw) else None)
     if type_name == "date":
         try:
             return dt.date.fromisoformat(raw[:10]) if _DATE.match(raw) else None

@@ -3,6 +3,7 @@ change (the "real-time check"): one query evaluates them all, then only the diff
 written and logged."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 import psycopg
@@ -15,12 +16,15 @@ from ..models import Segment
 from .definitions import compiled
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOCK_SHOPPER, LOG_TABLE
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class CheckResult:
     joined: list[int] = field(default_factory=list)
     left: list[int] = field(default_factory=list)
     checked: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)  # segment -> error (logged, skipped)
 
 
 def check_customer(customer_id: int, event: Event | None = None, channel_id: int | None = None,
@@ -45,21 +49,37 @@ def _load_active(stamp) -> list:
     return segments
 
 
-def _relevant(segments, subject: str, event: Event | None, channel_id: int | None) -> list:
+def _relevant(segments, subject: str, event: Event | None, channel_id: int | None,
+              failed: dict) -> list:
     kinds = {"visitors_and_customers", "customers" if subject == "customer" else "visitors"}
-    return [s for s in segments
-            if s.apply_to in kinds and (channel_id is None or s.channel_id == channel_id)
-            and (event is None or event in compiled(s, subject, single=True)[2])]
+    found = []
+    for s in segments:
+        if s.apply_to not in kinds or (channel_id is not None and s.channel_id != channel_id):
+            continue
+        try:
+            events = compiled(s, subject, single=True)[2]
+        except Exception as exc:  # noqa: BLE001  (a tree saved before validation refused it)
+            _failed(failed, s, exc)
+            continue
+        if event is None or event in events:
+            found.append(s)
+    return found
+
+
+def _failed(failed: dict, segment, exc: Exception) -> None:
+    failed[segment.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+    logger.error("segment %s (%s) could not be checked, the shopper's membership of it stays: "
+                 "%s", segment.pk, segment.name, failed[segment.pk])
 
 
 def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
     now = now or timezone.now()
-    table, alias, pk = SUBJECTS[subject]
     membership = BY_SUBJECT[subject]
     with transaction.atomic(), connection.cursor() as cursor:
         stamp, segments = _ACTIVE["stamp"], _ACTIVE["segments"]
         while True:  # lock, and check in the same round trip that the cached list is current
-            relevant = _relevant(segments, subject, event, channel_id)
+            failed: dict = {}
+            relevant = _relevant(segments, subject, event, channel_id, failed)
             ids = [s.pk for s in relevant]
             cursor.execute(  # JIT compilation costs more than a one-row query
                 f"SELECT set_config('jit', 'off', true), "
@@ -72,22 +92,17 @@ def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
             if fresh == stamp:
                 break
             stamp, segments = fresh, _load_active(fresh)
-        result = CheckResult(checked=ids)
+        result = CheckResult(checked=ids, failed=failed)
         if not relevant:
             return result
-        columns, params = [], []
-        for segment in relevant:
-            sql, seg_params, _ = compiled(segment, subject, single=True)
-            # the compiled query selects the shopper among all; correlate it to this one row
-            columns.append(f"EXISTS ({sql} AND {alias}.{pk} = outer_row.{pk})")
-            params += bind(list(seg_params), now)
-        row = _run_prepared(
-            f"SELECT ARRAY[{', '.join(columns)}], ARRAY(SELECT segment_id FROM "
-            f"{membership.table} WHERE {membership.column} = outer_row.{pk} AND segment_id = "
-            f"ANY(%s)) FROM {table} outer_row WHERE outer_row.{pk} = %s::{membership.cast}",
-            params + [ids, shopper])
+        try:
+            with transaction.atomic():  # a savepoint: one bad segment must not stop the rest
+                row = _evaluate(relevant, subject, shopper, now)
+        except Exception:  # noqa: BLE001  (find the segment at fault, one by one)
+            row, relevant = _evaluate_each(relevant, subject, shopper, now, result.failed)
         matched = {s.pk for s, hit in zip(relevant, row[0] if row else [], strict=False) if hit}
         current = set(row[1]) if row else set()
+        ids = [s.pk for s in relevant]
         if row is None:  # the shopper is gone (deleted customer, completed checkout)
             cursor.execute(f"SELECT segment_id FROM {membership.table} WHERE "
                            f"{membership.column} = %s::{membership.cast} AND segment_id = ANY(%s)",
@@ -98,6 +113,42 @@ def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
         if result.joined or result.left:
             _write(cursor, membership, shopper, relevant, result, now, reason)
     return result
+
+
+def _evaluate(relevant, subject, shopper, now):
+    """(whether the shopper meets each segment, the segments among them it is in), or None
+    when the shopper does not exist."""
+    table, alias, pk = SUBJECTS[subject]
+    membership = BY_SUBJECT[subject]
+    columns, params = [], []
+    for segment in relevant:
+        sql, seg_params, _ = compiled(segment, subject, single=True)
+        # the compiled query selects the shopper among all; correlate it to this one row
+        columns.append(f"EXISTS ({sql} AND {alias}.{pk} = outer_row.{pk})")
+        params += bind(list(seg_params), now)
+    return _run_prepared(
+        f"SELECT ARRAY[{', '.join(columns)}], ARRAY(SELECT segment_id FROM "
+        f"{membership.table} WHERE {membership.column} = outer_row.{pk} AND segment_id = "
+        f"ANY(%s)) FROM {table} outer_row WHERE outer_row.{pk} = %s::{membership.cast}",
+        params + [[s.pk for s in relevant], shopper])
+
+
+def _evaluate_each(relevant, subject, shopper, now, failed: dict):
+    """``_evaluate`` segment by segment, each in a savepoint; those that fail are logged and
+    left out. Returns (the combined row, the segments evaluated)."""
+    hits, current, done, row = [], [], [], None
+    for segment in relevant:
+        try:
+            with transaction.atomic():
+                row = _evaluate([segment], subject, shopper, now)
+        except Exception as exc:  # noqa: BLE001
+            _failed(failed, segment, exc)
+            continue
+        done.append(segment)
+        if row is not None:
+            hits += row[0]
+            current += row[1]
+    return (None if row is None and not hits else [hits, current]), done
 
 
 def _run_prepared(sql: str, params: list):

@@ -5,7 +5,7 @@ the previous members in place; two refreshes of a segment never interleave (advi
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,11 +22,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RefreshResult:
-    segment_ids: list[int]
+    segment_ids: list[int]  # the segments refreshed
     joined: int = 0
     left: int = 0
     seconds: float = 0.0
     skipped: bool = False
+    failed: dict[int, str] = field(default_factory=dict)  # combined: segment -> its error
 
 
 def refresh_segment(segment: Segment | int, now: dt.datetime | None = None,
@@ -38,12 +39,13 @@ def refresh_segment(segment: Segment | int, now: dt.datetime | None = None,
 
 def refresh_channel(channel_id: int, now: dt.datetime | None = None,
                     reason: str = "refresh") -> RefreshResult:
-    """Combined refresh of every active segment of a channel, one statement per shopper kind."""
+    """Combined refresh of every active segment of a channel, one statement per shopper kind.
+    A segment whose evaluation fails is logged and left as it was; the others go on."""
     segments = Segment.objects.filter(channel_id=channel_id, status=Segment.Status.ACTIVE)
-    return _refresh(segments, now, reason)
+    return _refresh(segments, now, reason, isolate=True)
 
 
-def _refresh(queryset, now, reason, expect=None) -> RefreshResult:
+def _refresh(queryset, now, reason, expect=None, isolate=False) -> RefreshResult:
     started = time.perf_counter()
     now = now or timezone.now()
     with transaction.atomic():
@@ -52,19 +54,70 @@ def _refresh(queryset, now, reason, expect=None) -> RefreshResult:
             raise Segment.DoesNotExist(f"segment {expect[0]} does not exist")
         lock_segments(ids)
         # read definitions under the lock: a concurrent save can't slip between compile and write
-        segments = [s for s in Segment.objects.filter(pk__in=ids) if s.is_active]
-        result = RefreshResult([s.pk for s in segments], skipped=not segments)
-        for subject, table in BY_SUBJECT.items():
-            mine = [s for s in segments if subject in subjects_of(s)]
-            if mine:
-                joined, left = _apply(mine, table, now, reason, evaluated(mine, table, now))
-                result.joined += joined
-                result.left += left
+        segments = [s for s in Segment.objects.filter(pk__in=ids).order_by("pk") if s.is_active]
+        result = RefreshResult([], skipped=not segments)
+        if isolate:
+            segments = _refresh_isolated(segments, now, reason, result)
+        else:
+            result.joined, result.left = _refresh_together(segments, now, reason)
+        result.segment_ids = [s.pk for s in segments]
         mark_refreshed(segments, now)
     result.seconds = time.perf_counter() - started
     logger.info("refreshed segments %s: +%s -%s in %.2fs", result.segment_ids, result.joined,
                 result.left, result.seconds)
     return result
+
+
+def _refresh_together(segments, now, reason) -> tuple[int, int]:
+    """One statement per kind of shopper for all ``segments``: (joined, left)."""
+    joined = left = 0
+    for subject, table in BY_SUBJECT.items():
+        mine = [s for s in segments if subject in subjects_of(s)]
+        if mine:
+            counts = _apply(mine, table, now, reason, evaluated(mine, table, now))
+            joined, left = joined + counts[0], left + counts[1]
+    return joined, left
+
+
+def _refresh_isolated(segments, now, reason, result: RefreshResult) -> list:
+    """All segments in one statement; when that fails, each alone, so that one bad segment
+    (a tree saved before validation refused it, an error in its SQL) fails by itself: it is
+    logged, its members stay, the others are refreshed. Returns the refreshed segments."""
+    segments = [s for s in segments if _compiles(s, result)]
+    try:
+        with transaction.atomic():
+            result.joined, result.left = _refresh_together(segments, now, reason)
+        return segments
+    except Exception:  # noqa: BLE001  (find the segment at fault below)
+        logger.warning("combined refresh of segments %s failed; refreshing them one by one",
+                       [s.pk for s in segments])
+    done = []
+    for segment in segments:
+        try:
+            with transaction.atomic():
+                joined, left = _refresh_together([segment], now, reason)
+        except Exception as exc:  # noqa: BLE001
+            _failed(result, segment, exc)
+        else:
+            done.append(segment)
+            result.joined, result.left = result.joined + joined, result.left + left
+    return done
+
+
+def _compiles(segment, result: RefreshResult) -> bool:
+    try:
+        for subject in subjects_of(segment):
+            compiled(segment, subject)
+    except Exception as exc:  # noqa: BLE001
+        _failed(result, segment, exc)
+        return False
+    return True
+
+
+def _failed(result: RefreshResult, segment, exc: Exception) -> None:
+    result.failed[segment.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+    logger.error("segment %s (%s) could not be refreshed, its members stay as they were: %s",
+                 segment.pk, segment.name, result.failed[segment.pk])
 
 
 def lock_segments(ids: list[int]) -> None:

@@ -1,4 +1,6 @@
 import datetime as dt
+import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -15,6 +17,17 @@ def now():
     return NOW
 
 
+@pytest.fixture(autouse=True)
+def _saleor_tables_emptied_after_committing_tests(request):
+    """Saleor's tables are not Django models here: a transactional test's flush skips them."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        from saleor_segments.standalone.rows import truncate_store
+
+        truncate_store()
+
+
 @pytest.fixture
 def channel(db):
     return ChannelFactory()
@@ -25,6 +38,56 @@ def sql_matches(tree, channel_id, subject="customer", single=False, now=NOW) -> 
 
     sql, params = shopper_query(tree, channel_id, subject, single)
     with connection.cursor() as cursor:
+        cursor.execute(sql, bind(params, now))
+        return {r[0] for r in cursor.fetchall()}
+
+
+def parallel_settings(cursor) -> list[tuple[str, str]]:
+    """Settings that make PostgreSQL plan every parallel-safe query as a parallel one, however
+    small the tables (PG16 renamed ``force_parallel_mode`` to ``debug_parallel_query``)."""
+    cursor.execute("SELECT current_setting('server_version_num')::int")
+    force = "debug_parallel_query" if cursor.fetchone()[0] >= 160000 else "force_parallel_mode"
+    return [(force, "on"), ("parallel_setup_cost", "0"), ("parallel_tuple_cost", "0"),
+            ("min_parallel_table_scan_size", "0"), ("min_parallel_index_scan_size", "0"),
+            ("max_parallel_workers_per_gather", "2")]
+
+
+OWN_FUNCTION = re.compile(r"\bsaleor_segments_\w+\(")
+
+
+@contextmanager
+def forced_parallel_plans():
+    """Within: every parallel-safe statement of this connection runs under a Gather (in a
+    worker, or in the leader in parallel mode when no worker is free: a function wrongly
+    marked PARALLEL SAFE fails either way)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        settings = parallel_settings(cursor)
+        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(settings)),
+                       [name for name, _ in settings])
+        before = cursor.fetchone()
+        for name, value in settings:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield
+        # SET LOCAL outlives a released savepoint (an error rolls it back with the savepoint)
+        for (name, _), value in zip(settings, before):
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def parallel_matches(tree, channel_id, subject="customer", single=False, now=NOW,
+                     check_plan=True) -> set:
+    """``sql_matches`` under forced parallel plans. With ``check_plan``, a statement calling a
+    function of ours must really get a parallel plan (others may not, on tiny tables:
+    correlated subplans keep them, or a whole mixed tree, in the leader)."""
+    from django.db import connection
+
+    sql, params = shopper_query(tree, channel_id, subject, single)
+    with forced_parallel_plans(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", bind(params, now))
+        plan = cursor.fetchone()[0]
+        if check_plan and OWN_FUNCTION.search(sql):
+            assert "Gather" in str(plan), f"no parallel plan for {tree}"
         cursor.execute(sql, bind(params, now))
         return {r[0] for r in cursor.fetchall()}
 
@@ -54,7 +117,8 @@ def python_matches(tree, channel_id, subject="customer", now=NOW) -> set:
 @pytest.fixture
 def matches(channel):
     """Who meets a condition (JSON), checked three ways that must agree: set-based SQL,
-    single-shopper SQL and the Python reference evaluator."""
+    single-shopper SQL and the Python reference evaluator; both SQL forms also under forced
+    parallel plans (the small test stores never get one otherwise)."""
 
     def run(conditions, subject="customer", channel_id=None, now=NOW):
         channel_id = channel_id or channel["id"]
@@ -64,6 +128,8 @@ def matches(channel):
         found = sql_matches(tree, channel_id, subject, now=now)
         assert sql_matches(tree, channel_id, subject, single=True, now=now) == found
         assert python_matches(tree, channel_id, subject, now=now) == found
+        assert parallel_matches(tree, channel_id, subject, now=now) == found
+        assert parallel_matches(tree, channel_id, subject, single=True, now=now) == found
         if subject == "customer":
             assert ranged_matches(tree, channel_id, now=now) == found
         return found

@@ -1,5 +1,6 @@
-"""On random small stores and random condition trees, the set-based SQL, the single-shopper SQL
-and the plain-Python reference evaluation select exactly the same shoppers."""
+"""On random small stores and random condition trees, the set-based SQL (also under forced
+parallel plans), the single-shopper SQL and the plain-Python reference evaluation select exactly
+the same shoppers."""
 
 import datetime as dt
 from decimal import Decimal
@@ -14,7 +15,7 @@ from saleor_segments.models import CustomerMembership, ProductView, Segment, Wis
 from saleor_segments.standalone.rows import insert
 
 from ..catalogue import Catalogue
-from .conftest import python_matches, ranged_matches, sql_matches
+from .conftest import parallel_matches, python_matches, ranged_matches, sql_matches
 from ..factories import (
     NOW, AddressFactory, ChannelFactory, CheckoutFactory, CheckoutLineFactory,
     CustomerTypeFactory, GiftCardFactory, OrderFactory, OrderLineFactory, UserFactory,
@@ -310,6 +311,8 @@ def test_sql_equals_python_reference(channel, data):
                 expected = python_matches(tree, channel["id"], subject)
                 assert sql_matches(tree, channel["id"], subject) == expected, raw
                 assert sql_matches(tree, channel["id"], subject, single=True) == expected, raw
+                assert parallel_matches(tree, channel["id"], subject,
+                                        check_plan=False) == expected, raw
                 if subject == "customer":
                     assert ranged_matches(tree, channel["id"]) == expected, raw
                     assert explained(raw, channel["id"]) == expected, raw

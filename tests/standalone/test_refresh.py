@@ -250,3 +250,135 @@ def test_killed_refresh_keeps_old_members_and_refreshes_never_interleave(channel
     assert outcome["result"] != "finished"
     assert members(segment) == {a["id"]}
     assert Segment.objects.get(pk=segment.pk).refreshed_version == 1
+
+
+# --- large-store plans and bad segments ----------------------------------------------------
+
+BORN_1990S = {"conditions": [{"kind": "customer.metadata", "key": "birthday", "type": "date",
+                              "operator": "between", "value": ["1990-01-01", "1999-12-31"]}]}
+
+
+@pytest.mark.django_db
+def test_combined_and_pending_refresh_under_parallel_plans(channel):
+    """A large store gets parallel plans; the small test stores only when forced."""
+    from saleor_segments.models import CustomerField, PendingRefresh
+    from saleor_segments.tasks import refresh_pending_task
+
+    from .conftest import forced_parallel_plans
+
+    CustomerField.objects.create(source="metadata", key="birthday", value_type="date")
+    born = UserFactory(metadata={"birthday": "1992-03-04"})
+    UserFactory(metadata={"birthday": "1982-03-04"})
+    odd = UserFactory(metadata={"birthday": "1993-02-29"})  # no such day: undefined
+    segment = create_segment(name="90s", channel_id=channel["id"], conditions=BORN_1990S)
+    other = create_segment(name="shop", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    with forced_parallel_plans():
+        assert refresh_channel(channel["id"]).segment_ids == [segment.pk, other.pk]
+    assert members(segment) == {born["id"]}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE account_user SET metadata = '{\"birthday\": \"1999-12-31\"}' "
+                       "WHERE id = %s", [odd["id"]])
+    PendingRefresh.objects.create(channel_id=channel["id"])
+    with forced_parallel_plans():
+        [summary] = refresh_pending_task.apply().get()
+    assert summary["joined"] == 1 and members(segment) == {born["id"], odd["id"]}
+    assert not PendingRefresh.objects.exists()
+
+
+OUT_OF_RANGE = {"version": 1, "conditions": [  # saved before validation refused such IDs
+    {"kind": "customer.field", "field": "customer_type", "operator": "is",
+     "value": 3000000000}]}
+FAILING_SQL = {"version": 1, "conditions": [  # its statement fails (division by zero)
+    {"kind": "test.exploding", "operator": "gt", "value": 0}]}
+
+
+def store_bad_tree(segment, tree):
+    Segment.objects.filter(pk=segment.pk).update(conditions=tree, definition_version=2)
+    return Segment.objects.get(pk=segment.pk)
+
+
+@pytest.mark.django_db
+def test_one_bad_segment_never_breaks_the_combined_refresh(channel, caplog):
+    a = UserFactory(email="a@shop.com")
+    good = create_segment(name="good", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    bad = create_segment(name="bad", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    failing = create_segment(name="failing", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    refresh_channel(channel["id"])
+    bad, failing = store_bad_tree(bad, OUT_OF_RANGE), store_bad_tree(failing, FAILING_SQL)
+    later = create_segment(name="later", channel_id=channel["id"], conditions={"conditions": []})
+    b = UserFactory(email="b@else.com")
+
+    with temporarily(Exploding):
+        result = refresh_channel(channel["id"])
+        assert result.segment_ids == [good.pk, later.pk]
+        assert sorted(result.failed) == [bad.pk, failing.pk]
+        assert "CustomerType ID" in result.failed[bad.pk]
+        assert "division by zero" in result.failed[failing.pk]
+        assert members(good) == {a["id"]} and members(later) == {a["id"], b["id"]}
+        assert members(bad) == members(failing) == {a["id"]}  # their members stay
+        assert Segment.objects.get(pk=failing.pk).refreshed_version == 1
+        assert f"segment {failing.pk}" in caplog.text and "division by zero" in caplog.text
+        with pytest.raises(Exception, match="division by zero"):
+            refresh_segment(failing)  # refreshed alone, the error is the caller's
+
+
+@pytest.mark.django_db
+def test_one_bad_segment_never_breaks_the_one_shopper_check(channel, caplog):
+    shopper = UserFactory(email="a@x.com")
+    bad = store_bad_tree(create_segment(name="bad", channel_id=channel["id"],
+                                        conditions=EMAIL_SHOP), OUT_OF_RANGE)
+    failing = store_bad_tree(create_segment(name="failing", channel_id=channel["id"],
+                                            conditions=EMAIL_SHOP), FAILING_SQL)
+    good = create_segment(name="x.com", channel_id=channel["id"], conditions={"conditions": [
+        {"kind": "customer.field", "field": "email", "operator": "contains", "value": "x.com"}]})
+
+    with temporarily(Exploding):
+        result = check_customer(shopper["id"], reason="event:customer_updated")
+        assert result.joined == [good.pk]
+        assert sorted(result.failed) == [bad.pk, failing.pk]
+        assert members(good) == {shopper["id"]}
+        assert "CustomerType ID" in caplog.text and "division by zero" in caplog.text
+        # the shopper's next check still works, and leaving is written too
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE account_user SET email = 'a@y.com' WHERE id = %s",
+                           [shopper["id"]])
+        assert check_customer(shopper["id"]).left == [good.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delete_during_a_refresh_logs_each_leave_once(channel):
+    users = [UserFactory(email=f"u{i}@shop.com")["id"] for i in range(3)]
+    segment = create_segment(name="S", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    refresh_segment(segment)
+    with temporarily(Sleeping):  # everyone leaves, slowly: 0.3 s per customer
+        Segment.objects.filter(pk=segment.pk).update(conditions={"version": 1, "conditions": [
+            {"kind": "group", "aggregator": "all", "expected": False, "conditions": [
+                {"kind": "test.sleeping", "operator": "is", "value": 0.3}]}]},
+            definition_version=2)
+        outcome = {}
+
+        def run():
+            try:
+                outcome["left"] = refresh_segment(segment.pk).left
+            except Exception as exc:  # noqa: BLE001
+                outcome["left"] = exc
+            finally:
+                connections["default"].close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        with connection.cursor() as cursor:
+            for _ in range(100):  # wait until the refresh is evaluating (it holds the lock)
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                               "AND query LIKE '%%pg_sleep%%' AND pid <> pg_backend_pid()")
+                if cursor.fetchone()[0]:
+                    break
+                threading.Event().wait(0.05)
+        pk = segment.pk
+        delete_segment(Segment.objects.get(pk=pk))
+        thread.join(20)
+    lefts = sorted(MembershipLog.objects.filter(segment_id=pk, action="left").values_list(
+        "customer_id", flat=True))
+    assert lefts == sorted(users)  # once each
+    assert outcome["left"] == 3  # by the refresh, which finished first
+    assert not Segment.objects.filter(pk=pk).exists() and member_count(pk) == 0
