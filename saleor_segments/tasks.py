@@ -30,10 +30,41 @@ def with_writer(fn):
 
 def _summary(result) -> dict:
     return {"segments": result.segment_ids, "joined": result.joined, "left": result.left,
-            "seconds": round(result.seconds, 3), "skipped": result.skipped}
+            "seconds": round(result.seconds, 3), "skipped": result.skipped,
+            "failed": {str(pk): error for pk, error in result.failed.items()}}
 
 
-@shared_task(name="saleor_segments.refresh_segment")
+# Every task is idempotent: its message is acknowledged only once it has run, and a worker
+# process that dies under it (killed, out of memory) hands it back to the queue to be
+# delivered again (Celery would otherwise acknowledge it as failed, and the run be lost).
+REDELIVERED = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+class QueueUnavailable(Exception):
+    """The broker did not take a refresh's task: the run was recorded as failed."""
+
+    def __init__(self, run: RefreshRun, error: Exception):
+        super().__init__(f"The refresh could not be queued: the task broker is unreachable "
+                         f"({type(error).__name__}: {error}). Refresh run {run.pk} was "
+                         f"recorded as failed; try again when the broker is back.")
+        self.run = run
+
+
+def queue_after_commit(run: RefreshRun, send) -> None:
+    """Call ``send`` (which queues the run's tasks) once the run is committed; if the broker
+    refuses, the run is failed (no task will ever start it) and QueueUnavailable raised."""
+    def publish():
+        try:
+            send()
+        except Exception as exc:  # noqa: BLE001  (kombu's OperationalError, a timeout, ...)
+            logger.error("refresh run %s could not be queued: %s", run.pk, exc)
+            failed = split.fail(run.pk, f"could not be queued: {type(exc).__name__}: {exc}")
+            raise QueueUnavailable(failed, exc) from exc
+
+    transaction.on_commit(publish)
+
+
+@shared_task(name="saleor_segments.refresh_segment", **REDELIVERED)
 @with_writer
 def refresh_segment_task(segment_id: int, run_id: int | None = None) -> dict:
     """Recompute one segment ("Refresh Segment Data"). Idempotent. With ``run_id``, the
@@ -61,11 +92,11 @@ def request_refresh(segment: Segment, parts: int = 1) -> RefreshRun:
         return run
     run = RefreshRun.objects.create(segment=segment, parts=1, evaluated_at=timezone.now(),
                                     definition_version=segment.definition_version)
-    transaction.on_commit(lambda: refresh_segment_task.delay(segment.pk, run.pk))
+    queue_after_commit(run, lambda: refresh_segment_task.delay(segment.pk, run.pk))
     return run
 
 
-@shared_task(name="saleor_segments.refresh_segment_split")
+@shared_task(name="saleor_segments.refresh_segment_split", **REDELIVERED)
 @with_writer
 def refresh_segment_split_task(segment_id: int, parts: int | None = None) -> int | None:
     """Split refresh for very large stores: one task per customer-id range, on any number of
@@ -81,10 +112,10 @@ def refresh_segment_split_task(segment_id: int, parts: int | None = None) -> int
 
 def start_parts(run: RefreshRun) -> None:
     ids = list(run.part_set.values_list("pk", flat=True))
-    transaction.on_commit(lambda: [refresh_part_task.delay(pk) for pk in ids])
+    queue_after_commit(run, lambda: [refresh_part_task.delay(pk) for pk in ids])
 
 
-@shared_task(name="saleor_segments.refresh_part", bind=True, max_retries=3)
+@shared_task(name="saleor_segments.refresh_part", bind=True, max_retries=3, **REDELIVERED)
 @with_writer
 def refresh_part_task(self, part_id: int) -> dict:
     """Evaluate one part of a split refresh; retried with back-off, then the run fails
@@ -106,7 +137,7 @@ def refresh_part_task(self, part_id: int) -> dict:
     return {"part": part_id, "last": last}
 
 
-@shared_task(name="saleor_segments.commit_refresh_run")
+@shared_task(name="saleor_segments.commit_refresh_run", **REDELIVERED)
 @with_writer
 def commit_refresh_run_task(run_id: int) -> dict:
     try:
@@ -117,21 +148,21 @@ def commit_refresh_run_task(run_id: int) -> dict:
             "error": run.error}
 
 
-@shared_task(name="saleor_segments.refresh_channel")
+@shared_task(name="saleor_segments.refresh_channel", **REDELIVERED)
 @with_writer
 def refresh_channel_task(channel_id: int) -> dict:
     """Combined refresh of a channel's active segments (real-time check: No)."""
     return _summary(refresh_channel(channel_id, reason="refresh"))
 
 
-@shared_task(name="saleor_segments.refresh_all")
+@shared_task(name="saleor_segments.refresh_all", **REDELIVERED)
 @with_writer
 def refresh_all_task() -> list[dict]:
     channels = Segment.objects.filter(status="active").values_list("channel_id", flat=True)
     return [refresh_channel_task(channel) for channel in sorted(set(channels))]
 
 
-@shared_task(name="saleor_segments.refresh_time_windows")
+@shared_task(name="saleor_segments.refresh_time_windows", **REDELIVERED)
 @with_writer
 def refresh_time_windows_task() -> list[dict]:
     """Re-evaluate segments with time windows ("last 30 days") so members age out."""
@@ -142,7 +173,7 @@ def refresh_time_windows_task() -> list[dict]:
     return results
 
 
-@shared_task(name="saleor_segments.prune_product_views")
+@shared_task(name="saleor_segments.prune_product_views", **REDELIVERED)
 @with_writer
 def prune_product_views_task(older_than_days: int | None = None) -> int:
     days = older_than_days or getattr(settings, "SEGMENTS_VIEW_RETENTION_DAYS",
@@ -150,14 +181,14 @@ def prune_product_views_task(older_than_days: int | None = None) -> int:
     return activity.prune_views(days)
 
 
-@shared_task(name="saleor_segments.abandon_stuck_refreshes")
+@shared_task(name="saleor_segments.abandon_stuck_refreshes", **REDELIVERED)
 @with_writer
 def abandon_stuck_refreshes_task() -> int:
     """Fail split refreshes that stopped making progress; drop old run history."""
     return split.abandon_stuck()
 
 
-@shared_task(name="saleor_segments.refresh_pending")
+@shared_task(name="saleor_segments.refresh_pending", **REDELIVERED)
 @with_writer
 def refresh_pending_task() -> list[dict]:
     """Combined refresh of every channel an event marked. A refresh that fails leaves its mark,

@@ -13,6 +13,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..evaluation.compile import bind
@@ -172,15 +173,22 @@ def _finish(run: RefreshRun, status: str, error: str = "") -> RefreshRun:
     return run
 
 
-def abandon_stuck(older_than: dt.timedelta = dt.timedelta(hours=6)) -> int:
-    """Fail runs that stopped making progress (a worker lost for good); keep history short."""
-    cutoff = timezone.now() - older_than
-    stuck = RefreshRun.objects.filter(status__in=[RefreshRun.Status.RUNNING,
-                                                  RefreshRun.Status.COMMITTING],
-                                      requested_at__lt=cutoff).values_list("pk", flat=True)
-    for pk in stuck:
-        fail(pk, "no progress: abandoned")
-    RefreshRun.objects.filter(finished_at__lt=timezone.now() - dt.timedelta(days=30)).delete()
+def abandon_stuck(older_than: dt.timedelta = dt.timedelta(hours=6),
+                  never_started: dt.timedelta = dt.timedelta(hours=1)) -> int:
+    """Fail runs that stopped making progress: no part finished for ``older_than`` (a worker
+    lost for good), or nothing ever ran ``never_started`` after the request (its messages
+    lost, or queued where no worker listens). Keep the history short."""
+    now = timezone.now()
+    stuck = list(RefreshRun.objects.filter(status__in=[RefreshRun.Status.RUNNING,
+                                                       RefreshRun.Status.COMMITTING])
+                 .annotate(progress=Max("part_set__done_at"))
+                 .filter(Q(progress__isnull=True, requested_at__lt=now - never_started)
+                         | Q(progress__lt=now - older_than))
+                 .values_list("pk", "progress"))
+    for pk, progress in stuck:
+        fail(pk, "no progress: abandoned" if progress else
+             "never started (its tasks were lost or no worker took them): abandoned")
+    RefreshRun.objects.filter(finished_at__lt=now - dt.timedelta(days=30)).delete()
     return len(stuck)
 
 

@@ -6,12 +6,13 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from saleor_segments import tasks
 from saleor_segments.membership import split
 from saleor_segments.membership.check import check_customer
 from saleor_segments.membership.refresh import refresh_segment
-from saleor_segments.models import MembershipLog, RefreshRun, Segment
+from saleor_segments.models import MembershipLog, RefreshRun, RefreshRunPart, Segment
 from saleor_segments.models import VisitorMembership
 from saleor_segments.services import create_segment, update_segment
 
@@ -80,17 +81,27 @@ def test_split_refresh_equals_full_refresh_and_is_one_change(channel, shoppers):
 
 
 def test_retried_part_replaces_its_own_staged_rows(channel, shoppers):
+    inside, _ = shoppers
     segment = create_segment(name="s", channel_id=channel["id"], conditions=SHOP)
     run = split.plan(segment, parts=2)
-    first = run.part_set.order_by("number")[0]
+    first, second = run.part_set.order_by("number")
     split.run_part(first.pk)
     before = staged(run)
-    run.status = RefreshRun.Status.RUNNING
     first.refresh_from_db()
-    first.done_at = None
-    first.save()
-    split.run_part(first.pk)  # a retry after a lost acknowledgement
-    assert staged(run) == before
+    assert first.rows == before > 0
+    in_first = [u["id"] for u in inside if first.lo <= u["id"] < first.hi]
+    with connection.cursor() as cursor:  # meanwhile one of the part's customers leaves
+        cursor.execute("UPDATE account_user SET email = 'gone@else.com' WHERE id = %s",
+                       [in_first[0]])
+    RefreshRunPart.objects.filter(pk=first.pk).update(done_at=None)  # as a lost acknowledgement
+    assert split.run_part(first.pk) is False  # the retry ran (the second part is still due)
+    first.refresh_from_db()
+    assert first.done_at is not None and first.rows == before - 1
+    assert staged(run) == before - 1  # its own rows replaced, not added to
+    assert split.run_part(second.pk) is True
+    run = split.commit(run.pk)
+    assert run.status == "done" and members(segment) == {u["id"] for u in inside} - {
+        in_first[0]}
 
 
 def test_failed_part_keeps_members(channel, shoppers, monkeypatch, settings):
@@ -193,13 +204,37 @@ def test_abandoned_runs_fail_and_history_is_pruned(channel, shoppers):
     segment = create_segment(name="s", channel_id=channel["id"], conditions=SHOP)
     run = split.plan(segment, parts=2)
     split.run_part(run.part_set.first().pk)
-    RefreshRun.objects.filter(pk=run.pk).update(requested_at=NOW - dt.timedelta(days=2))
+    long_ago = timezone.now() - dt.timedelta(days=2)
+    RefreshRun.objects.filter(pk=run.pk).update(requested_at=long_ago)
+    RefreshRunPart.objects.filter(run=run).exclude(done_at=None).update(done_at=long_ago)
     assert tasks.abandon_stuck_refreshes_task.apply().get() == 1
     run.refresh_from_db()
-    assert run.status == "failed" and staged(run) == 0
+    assert run.status == "failed" and "no progress" in run.error and staged(run) == 0
     RefreshRun.objects.filter(pk=run.pk).update(finished_at=NOW - dt.timedelta(days=60))
     split.abandon_stuck()
     assert not RefreshRun.objects.filter(pk=run.pk).exists()
+
+
+def test_runs_whose_tasks_never_started_are_abandoned(channel, shoppers):
+    """Their messages were lost (or sit where no worker listens): after an hour, not six."""
+    segment = create_segment(name="s", channel_id=channel["id"], conditions=SHOP)
+    two_hours_ago = timezone.now() - dt.timedelta(hours=2)
+    whole = RefreshRun.objects.create(segment=segment, parts=1, evaluated_at=two_hours_ago,
+                                      requested_at=two_hours_ago, definition_version=1)
+    parted = split.plan(segment, parts=2)
+    recent = split.plan(segment, parts=2)
+    RefreshRun.objects.filter(pk=parted.pk).update(requested_at=two_hours_ago)
+    # a long run still making progress is not stuck
+    going = split.plan(segment, parts=2)
+    split.run_part(going.part_set.first().pk)
+    RefreshRun.objects.filter(pk=going.pk).update(
+        requested_at=timezone.now() - dt.timedelta(hours=7))
+
+    assert split.abandon_stuck() == 2
+    statuses = dict(RefreshRun.objects.values_list("pk", "status"))
+    assert (statuses[whole.pk], statuses[parted.pk]) == ("failed", "failed")
+    assert (statuses[recent.pk], statuses[going.pk]) == ("running", "running")
+    assert "never started" in RefreshRun.objects.get(pk=whole.pk).error
 
 
 def test_command_with_parts(channel, shoppers, capsys):

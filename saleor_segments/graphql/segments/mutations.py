@@ -4,7 +4,7 @@ import graphene
 
 from ... import models, services
 from ...conditions import ConditionValidationError
-from ...tasks import request_refresh
+from ...tasks import QueueUnavailable, request_refresh
 from ..context import Permission
 from ..core.errors import InputError, SegmentError
 from ..core.ids import decode, saleor_row
@@ -170,6 +170,14 @@ class SegmentRefresh(SegmentMutation):
         if not segment.is_active:
             raise InputError.one("id", "invalid", "An inactive segment is not refreshed.")
         return cls(refresh=request_refresh(segment, parts), segment=segment, errors=[])
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        try:
+            return super().mutate(root, info, **data)
+        except QueueUnavailable as exc:  # raised once the run is committed, and failed
+            return cls(refresh=exc.run, segment=exc.run.segment, errors=[SegmentError(
+                field=None, code="graphql_error", message=str(exc))])
 
 
 class SegmentMutations(graphene.ObjectType):
