@@ -2,13 +2,15 @@
 through ``execute`` with a given requestor (customers have no standalone token)."""
 
 import json
+import uuid
 
 import pytest
 
 from saleor_segments.graphql.context import Permission, Requestor, SegmentsContext
 from saleor_segments.graphql.execute import execute
 
-from ..factories import ChannelFactory
+from ..factories import ChannelFactory, ProductFactory, UserFactory, VariantFactory
+from ..helpers import EMAIL_SHOP
 
 ADMIN_TOKEN = "admin-token-0123456789"
 DISCOUNTS_TOKEN = "discounts-only-token"
@@ -70,3 +72,26 @@ def gid(type_name, pk):
     from graphql_relay import to_global_id
 
     return to_global_id(type_name, str(pk))
+
+
+@pytest.fixture
+def store_objects(channel):
+    """One object of each kind an admin field can change (named so that a change shows), as
+    {type name: global ID}."""
+    from saleor_segments import models
+    from saleor_segments.services import create_segment
+    from saleor_segments.standalone.rows import insert
+
+    user = UserFactory(email="a@shop.com")
+    segment = create_segment(name="S", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    block = models.ContentBlock.objects.create(name="B", placement="home")
+    rule = models.RelatedProductRule.objects.create(name="R", channel_id=channel["id"],
+                                                    applies_to=EMAIL_SHOP, show=EMAIL_SHOP)
+    product = ProductFactory()
+    promotion = insert("discount_promotion", id=uuid.uuid4(), name="P", type="order")
+    voucher = insert("discount_voucher", name="V")
+    ids = {"Segment": segment.pk, "Channel": channel["id"], "User": user["id"],
+           "ContentBlock": block.pk, "RelatedProductRule": rule.pk, "Product": product["id"],
+           "ProductVariant": VariantFactory(product_id=product["id"])["id"],
+           "Promotion": promotion["id"], "Voucher": voucher["id"], "SegmentRefreshRun": 1}
+    return {name: gid(name, pk) for name, pk in ids.items()}

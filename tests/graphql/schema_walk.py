@@ -4,7 +4,9 @@ checked without anyone listing it)."""
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +16,8 @@ from graphql.type import (
 from graphql.type.definition import get_named_type
 
 from saleor_segments.graphql.schema import schema
+
+from ..helpers import EMAIL_SHOP
 
 # Fields for shoppers (a customer token or a visitor's checkout token); every other root field
 # is an admin field and must say which permission it requires in its description.
@@ -74,3 +78,39 @@ def build_value(gql_type, make: Callable[[str, object], object], name: str,
 
 def enum_values(gql_type) -> list[str]:
     return [value.name for value in gql_type.values]
+
+
+# ID arguments named after what they identify; ``id`` is the object the field is named after
+ID_ARGUMENTS = {"segment": "Segment", "segments": "Segment", "ids": "Segment",
+                "channel": "Channel", "customer": "User", "customerId": "User",
+                "promotion": "Promotion", "voucher": "Voucher", "productId": "Product",
+                "variantId": "ProductVariant"}
+SCALARS = {"String": "hacked", "Int": 5, "Boolean": True, "Float": 1.5,
+           "JSONString": json.dumps(EMAIL_SHOP), "UUID": str(uuid.UUID(int=1)),
+           "DateTime": "2026-01-01T00:00:00+00:00"}
+
+
+def valid_variables(field: RootField, objects: dict) -> dict:
+    """Variables for ``field``'s required arguments (and names), aimed at real objects:
+    ``objects`` maps type names (Segment, Channel, ...) to global IDs."""
+    def make(name, gql_type):
+        if gql_type.name == "ID":
+            owner = ID_ARGUMENTS.get(name) or max(
+                (t for t in objects if field.name.lower().startswith(t.lower())), key=len)
+            return objects[owner]
+        if isinstance(gql_type, GraphQLEnumType):
+            return enum_values(gql_type)[0]
+        return SCALARS[gql_type.name]
+
+    return {name: build_value(gql_type, make, name, required_only=True)
+            for name, gql_type in field.arguments(required_only=True).items()}
+
+
+def leaf_paths(types: dict, prefix: tuple = ()):
+    """(path, type) of every argument and input field that holds a scalar, enum or list."""
+    for name, gql_type in types.items():
+        named = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+        if isinstance(named, GraphQLInputObjectType):
+            yield from leaf_paths({n: f.type for n, f in named.fields.items()}, prefix + (name,))
+        else:
+            yield prefix + (name,), gql_type

@@ -401,3 +401,28 @@ def test_nul_in_a_customer_s_channel_slug_on_tracking(api, channel):
     assert_clean(200, result)
     assert "NUL" in result["errors"][0]["message"]
     assert not models.ProductView.objects.exists()
+
+
+def test_text_longer_than_its_column_gets_a_field_error(api, channel):
+    long = "x" * 256
+    status, body = api.post(CREATE, create_input(channel, name=long), token=ADMIN_TOKEN)
+    assert body["data"]["segmentCreate"]["errors"] == [
+        {"field": "name", "code": "INVALID", "message": "At most 255 characters."}]
+    segment = create_segment(name="S", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    status, body = api.post("""mutation($id: ID!, $n: String) { segmentUpdate(id: $id,
+        input: {name: $n}) { errors { field code } } }""", {"id": gid("Segment", segment.pk),
+                                                             "n": long}, token=ADMIN_TOKEN)
+    assert body["data"]["segmentUpdate"]["errors"] == [{"field": "name", "code": "INVALID"}]
+    block = """mutation($input: ContentBlockInput!) { contentBlockCreate(input: $input) {
+        errors { field } } }"""
+    for name, placement, field in ((long, "home", "name"), ("b", "p" * 101, "placement")):
+        status, body = api.post(block, {"input": {"name": name, "placement": placement}},
+                                token=ADMIN_TOKEN)
+        assert body["data"]["contentBlockCreate"]["errors"] == [{"field": field}]
+    status, body = api.post(RULE, {"input": {"name": long, "channel": gid("Channel",
+                                                                          channel["id"])}},
+                            token=ADMIN_TOKEN)
+    assert [e["field"] for e in body["data"]["relatedProductRuleCreate"]["errors"]] == ["name"]
+    assert models.Segment.objects.get().name == "S"
+    assert not models.ContentBlock.objects.exists()
+    assert not models.RelatedProductRule.objects.exists()

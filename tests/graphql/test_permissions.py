@@ -3,51 +3,24 @@ listed) is denied to anonymous callers, customers and staff/apps without the per
 description names, and changes nothing; the storefront fields are the only public ones."""
 
 import json
-import uuid
 
 import pytest
-from graphql.type import GraphQLEnumType
 
 from saleor_segments import models
 from saleor_segments.graphql.context import Permission, Requestor
-from saleor_segments.services import create_segment
-from saleor_segments.standalone.rows import insert
 
-from ..factories import ProductFactory, UserFactory, VariantFactory
-from ..helpers import EMAIL_SHOP
-from .conftest import ADMIN_TOKEN, DISCOUNTS_TOKEN, NO_PERMISSION_TOKEN, USERS_TOKEN, customer, gid
-from .schema_walk import STOREFRONT, build_value, enum_values, root_fields
+from .conftest import ADMIN_TOKEN, DISCOUNTS_TOKEN, NO_PERMISSION_TOKEN, USERS_TOKEN, customer
+from .schema_walk import STOREFRONT, root_fields, valid_variables
 
 pytestmark = pytest.mark.django_db
 
 ADMIN_FIELDS = [f for f in root_fields() if f.name not in STOREFRONT]
 TOKENS = {"MANAGE_USERS": USERS_TOKEN, "MANAGE_DISCOUNTS": DISCOUNTS_TOKEN}
-# ID arguments named after what they identify; ``id`` is the object the field is named after
-ID_ARGUMENTS = {"segment": "Segment", "segments": "Segment", "ids": "Segment",
-                "channel": "Channel", "customer": "User", "customerId": "User",
-                "promotion": "Promotion", "voucher": "Voucher", "productId": "Product",
-                "variantId": "ProductVariant"}
-SCALARS = {"String": "hacked", "Int": 5, "Boolean": True, "Float": 1.5,
-           "JSONString": json.dumps(EMAIL_SHOP), "UUID": str(uuid.UUID(int=1)),
-           "DateTime": "2026-01-01T00:00:00+00:00"}
 
 
 @pytest.fixture
-def store(channel):
-    """One object of each kind an admin field can change, named so that a change shows."""
-    user = UserFactory(email="a@shop.com")
-    segment = create_segment(name="S", channel_id=channel["id"], conditions=EMAIL_SHOP)
-    block = models.ContentBlock.objects.create(name="B", placement="home")
-    rule = models.RelatedProductRule.objects.create(name="R", channel_id=channel["id"],
-                                                    applies_to=EMAIL_SHOP, show=EMAIL_SHOP)
-    product = ProductFactory()
-    promotion = insert("discount_promotion", id=uuid.uuid4(), name="P", type="order")
-    voucher = insert("discount_voucher", name="V")
-    ids = {"Segment": segment.pk, "Channel": channel["id"], "User": user["id"],
-           "ContentBlock": block.pk, "RelatedProductRule": rule.pk, "Product": product["id"],
-           "ProductVariant": VariantFactory(product_id=product["id"])["id"],
-           "Promotion": promotion["id"], "Voucher": voucher["id"], "SegmentRefreshRun": 1}
-    return {name: gid(name, pk) for name, pk in ids.items()}
+def store(store_objects):
+    return store_objects
 
 
 def state():
@@ -60,18 +33,7 @@ def state():
 
 def operation(field, objects):
     """(document, variables) calling ``field`` with real objects as its arguments."""
-    def make(name, gql_type):
-        if gql_type.name == "ID":
-            owner = ID_ARGUMENTS.get(name) or max(
-                (t for t in objects if field.name.lower().startswith(t.lower())), key=len)
-            return objects[owner]
-        if isinstance(gql_type, GraphQLEnumType):
-            return enum_values(gql_type)[0]
-        return SCALARS[gql_type.name]
-
-    variables = {name: build_value(gql_type, make, name, required_only=True)
-                 for name, gql_type in field.arguments(required_only=True).items()}
-    return field.document(required_only=True), variables
+    return field.document(required_only=True), valid_variables(field, objects)
 
 
 def assert_denied(body, field, permission):

@@ -8,7 +8,7 @@ from ... import content, models, related
 from ...conditions import ConditionValidationError, tree_json
 from ...storefront import StorefrontError, channel_by_slug, product_ids, visitor_checkout
 from ..context import Permission, permission_required, requestor
-from ..core.errors import InputError
+from ..core.errors import InputError, check_lengths
 from ..core.ids import decode, global_id
 from ..core.crud import crud_mutations
 from ..core.scalars import JSONString
@@ -73,6 +73,7 @@ def save_block(block: models.ContentBlock, data) -> models.ContentBlock:
     if not block.placement or not block.placement.replace("-", "").replace("_", "").isalnum():
         raise InputError.one("placement", "invalid", "A placement is a slug such as "
                                                      "'home-hero'.")
+    check_lengths(models.ContentBlock, {"name": block.name, "placement": block.placement})
     if block.starts_at and block.ends_at and block.ends_at <= block.starts_at:
         raise InputError.one("endsAt", "invalid", "endsAt must be after startsAt.")
     block.save()
@@ -141,6 +142,7 @@ def save_rule(rule: models.RelatedProductRule, data) -> models.RelatedProductRul
         raise InputError(errors)
     if not (rule.name or "").strip():
         raise InputError.one("name", "required", "A name is required.")
+    check_lengths(models.RelatedProductRule, {"name": rule.name})
     if rule.channel_id is None:
         raise InputError.one("channel", "required", "A channel is required.")
     if not 1 <= rule.limit <= MAX_RELATED:

@@ -50,3 +50,14 @@ class InputError(Exception):
         names = {"apply_to": "applyTo", "": "conditions"}
         return cls([{"field": names.get(e.path, e.path), "code": e.code.value,
                      "message": e.message} for e in exc.errors])
+
+
+def check_lengths(model, values: dict, names: dict | None = None) -> None:
+    """InputError when a text value is longer than its model field's ``max_length``;
+    ``values`` maps model field names to values, ``names`` them to API field names."""
+    names = names or {}
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            raise InputError.one(names.get(name, name), "invalid",
+                                 f"At most {limit} characters.")

@@ -6,7 +6,7 @@ from ... import models, services
 from ...conditions import ConditionValidationError
 from ...tasks import QueueUnavailable, request_refresh
 from ..context import Permission
-from ..core.errors import InputError, SegmentError
+from ..core.errors import InputError, SegmentError, check_lengths
 from ..core.ids import decode, saleor_row
 from ..core.mutations import BaseMutation
 from ..core.scalars import JSONString
@@ -84,6 +84,7 @@ class SegmentCreate(SegmentMutation):
 
     @classmethod
     def perform(cls, info, input):
+        check_lengths(models.Segment, {"name": input["name"]})
         segment = conditions_errors(lambda: services.create_segment(
             name=input["name"], channel_id=channel_id(input["channel"], "channel"),
             conditions=input["conditions"], description=input.get("description") or "",
@@ -107,6 +108,7 @@ class SegmentUpdate(SegmentMutation):
     def perform(cls, info, id, input):
         segment = get_segment(id)
         changes = {k: v for k, v in input.items() if v is not None}
+        check_lengths(models.Segment, {k: v for k, v in changes.items() if k == "name"})
         segment = conditions_errors(lambda: services.update_segment(segment, **changes))
         return cls(segment=segment, errors=[])
 
