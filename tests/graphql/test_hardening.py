@@ -426,3 +426,24 @@ def test_text_longer_than_its_column_gets_a_field_error(api, channel):
     assert models.Segment.objects.get().name == "S"
     assert not models.ContentBlock.objects.exists()
     assert not models.RelatedProductRule.objects.exists()
+
+
+def test_a_rule_failing_in_the_database_is_skipped_and_the_transaction_goes_on(
+        api, channel, caplog, monkeypatch):
+    from saleor_segments import related
+
+    shoes = CategoryFactory(name="Shoes")
+    boot, other = ProductFactory(category_id=shoes["id"]), ProductFactory(category_id=shoes["id"])
+    good = {"version": 1, "conditions": [{"kind": "product.category", "operator": "is",
+                                          "value": shoes["id"]}]}
+    failing = {**good, "aggregator": "any"}  # told apart below
+    models.RelatedProductRule.objects.create(name="failing", channel_id=channel["id"],
+                                             priority=10, applies_to=good, show=failing, limit=5)
+    models.RelatedProductRule.objects.create(name="good", channel_id=channel["id"], priority=1,
+                                             applies_to=good, show=good, limit=5)
+    where = related._where
+    monkeypatch.setattr(related, "_where", lambda data, channel_id: (
+        ("(1 / 0 = 1)", []) if data.get("aggregator") == "any" else where(data, channel_id)))
+    with caplog.at_level(logging.ERROR):
+        assert related.related_products(boot["id"], first=4) == [other["id"]]
+    assert "failing" in " ".join(r.getMessage() for r in caplog.records)
