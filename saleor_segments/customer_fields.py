@@ -72,15 +72,17 @@ class FieldInfo:
 # --- reading --------------------------------------------------------------------------------
 
 def customer_attributes(slug: str | None = None) -> list[FieldInfo]:
-    """Saleor's customer attributes (type customer-type, or assigned to some customer)."""
+    """Saleor's customer attributes (type customer-type, or assigned to some user), with how
+    many customers (not staff) have a value."""
     where, params = ("WHERE a.slug = %s", [slug]) if slug is not None else ("", [])
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            SELECT a.id, a.slug, a.name, a.input_type, COUNT(DISTINCT u.user_id),
+            SELECT a.id, a.slug, a.name, a.input_type, COUNT(DISTINCT c.id),
                    (ARRAY_AGG(DISTINCT v.name) FILTER (WHERE v.name IS NOT NULL))[1:%s]
             FROM attribute_attribute a
             LEFT JOIN attribute_attributevalue v ON v.attribute_id = a.id
             LEFT JOIN attribute_assigneduserattributevalue u ON u.value_id = v.id
+            LEFT JOIN account_user c ON c.id = u.user_id AND NOT c.is_staff
             {where}
             GROUP BY a.id, a.slug, a.name, a.input_type, a.type
             HAVING a.type = %s OR COUNT(u.id) > 0
@@ -100,14 +102,15 @@ def customer_attributes(slug: str | None = None) -> list[FieldInfo]:
 
 def metadata_keys(source: str) -> list[FieldInfo]:
     """The keys in use in customers' ``source`` (metadata or private_metadata), with how many
-    customers have each and a type suggested from a sample of their values."""
+    customers have each and a type suggested from a sample of their values. Staff users are
+    never segment members: their keys (the Dashboard's own, for one) are not listed."""
     assert source in METADATA_SOURCES
     with connection.cursor() as cursor:
         cursor.execute(f"""
             SELECT k.key, COUNT(*),
                    (ARRAY_AGG(DISTINCT k.value #>> '{{}}'))[1:%s]
             FROM account_user u, jsonb_each(u.{source}) k
-            WHERE jsonb_typeof(u.{source}) = 'object'
+            WHERE NOT u.is_staff AND jsonb_typeof(u.{source}) = 'object'
             GROUP BY k.key ORDER BY COUNT(*) DESC, k.key LIMIT %s""",
                        [SAMPLE_VALUES, MAX_METADATA_KEYS])
         rows = cursor.fetchall()
