@@ -40,13 +40,48 @@ def test_validate_prints_normalised_tree_or_every_problem(tmp_path):
         call_command("segments_validate", str(tmp_path / "missing.json"))
 
 
+def test_validate_reads_stdin_and_says_valid(tmp_path):
+    tree = json.dumps({"conditions": [{"kind": "cart", "field": "lines", "operator": "gte",
+                                       "value": 2}]})
+    out, err = run("segments_validate", "-", stdin=io.StringIO(tree))
+    assert json.loads(out)["conditions"][0]["value"] == 2
+    assert "stdin: valid (1 condition(s), apply to customers)" in err
+    path = tmp_path / "tree.json"
+    path.write_text(tree)
+    _, err = run("segments_validate", str(path), "--apply-to", "visitors")
+    assert f"{path}: valid" in err
+    with pytest.raises(CommandError, match="cannot read stdin"):
+        run("segments_validate", "-", stdin=io.StringIO("{not json"))
+
+
+def test_validate_from_a_pipe(tmp_path):
+    """``cat tree.json | python manage.py segments_validate -`` in a shell."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    from ..integration.conftest import _database_url
+
+    tree = json.dumps({"conditions": [{"kind": "customer.field", "field": "email",
+                                       "operator": "contains", "value": "@shop.com"}]})
+    done = subprocess.run(
+        [sys.executable, "manage.py", "segments_validate", "-"], input=tree, text=True,
+        capture_output=True, cwd=Path(__file__).parents[2], timeout=120,
+        env=dict(os.environ, DATABASE_URL=_database_url(connection.settings_dict)))
+    assert done.returncode == 0, done.stderr
+    assert "stdin: valid" in done.stderr and json.loads(done.stdout)["version"] == 1
+
+
 def test_refresh_and_members(channel):
     users = [UserFactory(email=f"u{i}@shop.com", first_name=f"U{i}") for i in range(3)]
     segment = create_segment(name="shop", channel_id=channel["id"], conditions=SHOP)
     out, _ = run("segments_refresh", segment.pk)
-    assert f"segment {segment.pk}: +3 -0" in out
+    assert f"segment {segment.pk} (shop): +3 -0" in out
     out, _ = run("segments_refresh", "--all")
-    assert f"segment {segment.pk}: +0 -0" in out
+    assert f"segment {segment.pk} (shop): +0 -0" in out
     out, _ = run("segments_refresh", "--channel", channel["id"])
     assert "1 segments, +0 -0" in out
 
@@ -60,6 +95,23 @@ def test_refresh_and_members(channel):
         run("segments_refresh", 999999)
     with pytest.raises(CommandError, match="does not exist"):
         run("segments_members", 999999)
+
+
+def test_refresh_arguments_are_checked_and_lines_name_segments(channel):
+    UserFactory(email="u@shop.com")
+    segment = create_segment(name="Shop people", channel_id=channel["id"], conditions=SHOP)
+    out, _ = run("segments_refresh", segment.pk)
+    assert f"segment {segment.pk} (Shop people): +1 -0" in out
+    out, _ = run("segments_refresh", "--channel", channel["id"])
+    assert f"segment {segment.pk} (Shop people): refreshed" in out
+    with pytest.raises(CommandError, match="channel 42 does not exist"):
+        run("segments_refresh", "--channel", 42)
+    for args in (("--all", segment.pk), (segment.pk, "--channel", channel["id"]),
+                 ("--all", "--channel", channel["id"]), ()):
+        with pytest.raises(CommandError, match="one of them"):
+            run("segments_refresh", *args)
+    with pytest.raises(CommandError, match="segment 999999 does not exist"):
+        run("segments_refresh", segment.pk, 999999)
 
 
 def test_demo_builds_a_store_and_shows_segments():
