@@ -32,6 +32,9 @@ class AddressField(FieldCondition):
     def to_sql(self, c, alias):
         return self.cmp.sql(f"{alias}.{self.field}")
 
+    def observed_sql(self, c, alias):
+        return f"{alias}.{self.field}", []
+
     def evaluate(self, e, row):
         return self.cmp.matches(row[self.field], e.now)
 
@@ -73,15 +76,28 @@ class CustomerAddress(AddressContainer):
     match: Group
 
     def to_sql(self, c, alias):
+        a, outer, key, source = self._addresses(c, alias)
+        return c.related(outer, key, source, [])(*c.group(self.match, a))
+
+    def observed_child_sql(self, c, alias, child) -> tuple[str, list] | None:
+        """For explain: what ``child`` compares on each of the customer's addresses (a list,
+        in address order), or None when the child compares no single value."""
+        a, outer, key, source = self._addresses(c, alias)
+        observed = child.observed_sql(c, a) if isinstance(child, Condition) else None
+        if observed is None:
+            return None
+        return (f"(SELECT array_agg({observed[0]} ORDER BY {a}.id) {source} AND {key} = "
+                f"{outer})"), observed[1]
+
+    def _addresses(self, c, alias) -> tuple[str, str, str, str]:
+        """(address alias, shopper-side column, address-side key, ``FROM ... WHERE ...``)."""
         a = c.alias("a")
         if self.address == "any":
-            exists = c.related(f"{alias}.id", f"{a}ua.user_id", (
-                f"FROM account_user_addresses {a}ua JOIN account_address {a} "
-                f"ON {a}.id = {a}ua.address_id WHERE TRUE"), [])
-        else:
-            exists = c.related(f"{alias}.{self.address}_address_id", f"{a}.id",
-                               f"FROM account_address {a} WHERE TRUE", [])
-        return exists(*c.group(self.match, a))
+            return (a, f"{alias}.id", f"{a}ua.user_id",
+                    f"FROM account_user_addresses {a}ua JOIN account_address {a} "
+                    f"ON {a}.id = {a}ua.address_id WHERE TRUE")
+        return (a, f"{alias}.{self.address}_address_id", f"{a}.id",
+                f"FROM account_address {a} WHERE TRUE")
 
     def evaluate(self, e, row):
         if self.address == "any":

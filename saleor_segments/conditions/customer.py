@@ -98,14 +98,23 @@ class CustomerAttribute(DeclaredFieldCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        av = c.alias("av")
-        exists = c.related(f"{alias}.id", f"{av}u.user_id", (
-            f"FROM attribute_assigneduserattributevalue {av}u "
-            f"JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
-            f"JOIN attribute_attribute {av}a ON {av}a.id = {av}.attribute_id "
-            f"WHERE {av}a.slug = %s"), [self.key])
+        av, source = self._values(c)
+        exists = c.related(f"{alias}.id", f"{av}u.user_id", source, [self.key])
         column = self.COLUMNS[self.cmp.type.name]
         return sql_any(self.cmp, exists, f"{av}.{column}", timestamp=self.cmp.type.name == "date")
+
+    def observed_sql(self, c, alias):
+        """The customer's values of the attribute (a list: multi-select attributes)."""
+        av, source = self._values(c)
+        return (f"(SELECT array_agg({av}.{self.COLUMNS[self.cmp.type.name]} ORDER BY {av}.id) "
+                f"{source} AND {av}u.user_id = {alias}.id)"), [self.key]
+
+    def _values(self, c) -> tuple[str, str]:
+        av = c.alias("av")
+        return av, (f"FROM attribute_assigneduserattributevalue {av}u "
+                    f"JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
+                    f"JOIN attribute_attribute {av}a ON {av}a.id = {av}.attribute_id "
+                    f"WHERE {av}a.slug = %s")
 
     def evaluate(self, e, row):
         attribute = e.snap.one("attribute_attribute", "slug", self.key)

@@ -24,7 +24,8 @@ class NodeResult:
     path: str  # "" for the root group, "conditions[1].conditions[0]" below it
     kind: str  # "group" or a condition kind
     met: bool
-    value: object = None  # the compared value (aggregate, field value), when the kind has one
+    value: object = None  # the compared value (aggregate, field value), when the kind has one;
+    # inside a container that gives them, the values of each of its rows (a list)
     inside: str | None = None  # path of the container the result is relative to
 
 
@@ -38,7 +39,12 @@ def explain_customer(segment, customer_id: int, now: dt.datetime | None = None) 
         columns.append(f"({sql})")
         params += node_params
     for path, node, containers in entries:  # values were recorded while compiling
-        found = compiler.observed.get(id(node)) if not containers else None
+        if not containers:
+            found = compiler.observed.get(id(node))
+        elif len(containers) == 1 and hasattr(containers[0][1], "observed_child_sql"):
+            found = containers[0][1].observed_child_sql(compiler, "u", node)  # per row
+        else:
+            found = None
         observed.append(found is not None)
         if found is not None:
             columns.append(f"to_jsonb({found[0]})")
