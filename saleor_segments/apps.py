@@ -19,9 +19,10 @@ class SegmentsConfig(AppConfig):
         from django.apps import apps
 
         if apps.is_installed("saleor.core"):  # inside Saleor: its DB rules, its Celery app
-            from .host import db, discount_hooks
+            from .host import db, discount_hooks, signals
 
             db.install()
+            signals.install()  # deleted checkouts and addresses (no plugin hook, or too late)
             discount_hooks.install()  # segment limits on order promotions and vouchers
         else:  # standalone: the plugin's own Celery app (as a Django project's __init__ would)
             from .standalone import celery  # noqa: F401

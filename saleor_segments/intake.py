@@ -6,10 +6,13 @@ import logging
 
 from django.db import connection, transaction
 
-from . import activity, dbaccess, discounts
-from .conditions import Event
+from . import activity, dbaccess, discounts, sweep
+from .conditions import Condition, Event, walk
+from .conditions.products import ItemCondition
 from .membership.check import check_customer, check_visitor
+from .membership.definitions import segment_tree
 from .membership.tables import LOG_TABLE
+from .models import Segment
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +38,121 @@ def customer_changed(customer_id: int, reason: str = "event:customer_updated"):
 
 
 @never_raises
+def customer_created(customer_id: int, reason: str = "event:customer_created"):
+    """A new customer is checked against every active segment of every channel: any condition
+    can hold the moment a customer exists ("orders count is 0", "no cart", ...)."""
+    return _priced(check_customer(customer_id, None, reason=reason), customer_id)
+
+
+@never_raises
 def address_changed(customer_id: int, reason: str = "event:address_updated"):
     return _priced(check_customer(customer_id, Event.ADDRESS, reason=reason), customer_id)
+
+
+def checkouts_deleted(checkouts, reason: str = "event:checkout_deleted") -> dict:
+    """Checkouts (token, channel id, customer id or None) were deleted: their visitors leave
+    every segment, and each remaining customer is re-checked against the checkout-dependent
+    segments of the checkout's channel. Customers deleted with their checkouts are left to
+    ``customer_deleted``. Never raises."""
+    checkouts = list(checkouts)
+    ended = _end_visitors([token for token, _, _ in checkouts], reason)
+    return {"visitors_ended": ended or 0,
+            "customers_checked": _recheck_owners(checkouts, Event.CHECKOUT, reason)}
+
+
+def orders_deleted(orders, reason: str = "event:order_deleted") -> dict:
+    """Orders (id, channel id, customer id or None) were deleted (Saleor deletes expired orders
+    after a while): their customers are re-checked. Never raises."""
+    return {"customers_checked": _recheck_owners(list(orders), Event.ORDER, reason)}
+
+
+def _recheck_owners(rows, event: Event, reason: str) -> int:
+    """Re-check each (customer, channel) of the rows that still exists; customers deleted with
+    them are left to ``customer_deleted``."""
+    owners = {(customer, channel) for _, channel, customer in rows if customer is not None}
+    existing = _existing_customers({customer for customer, _ in owners}) or set()
+    checked = sorted((c, ch) for c, ch in owners if c in existing)
+    for customer, channel in checked:
+        _recheck(customer, event, channel, reason)
+    return len(checked)
+
+
+@never_raises
+def _recheck(customer_id, event, channel_id, reason):
+    return _priced(check_customer(customer_id, event, channel_id, reason=reason), customer_id)
+
+
+@never_raises
+def _end_visitors(tokens, reason):
+    return sweep.end_gone_visitors(tokens, reason)
+
+
+@never_raises
+def _existing_customers(ids) -> set:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM account_user WHERE id = ANY(%s)", [sorted(ids)])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def checkout_owner_changed(customer_id: int, channel_id: int,
+                           reason: str = "event:checkout_updated"):
+    """A customer lost a checkout (detached from them): re-check their cart."""
+    return _recheck(customer_id, Event.CHECKOUT, channel_id, reason)
+
+
+_CONDITIONS: dict = {}  # (segment, definition version, last save) -> its condition nodes
+
+
+def _conditions_of(segment) -> tuple:
+    key = (segment.pk, segment.definition_version, segment.updated_at)
+    found = _CONDITIONS.get(key)
+    if found is None:
+        try:
+            found = tuple(n for n in walk(segment_tree(segment)) if isinstance(n, Condition))
+        except Exception:  # noqa: BLE001  (a stored tree that no longer parses uses nothing)
+            logger.warning("segment %s: stored conditions no longer parse", segment.pk)
+            found = ()
+        if len(_CONDITIONS) > 10_000:
+            _CONDITIONS.clear()
+        _CONDITIONS[key] = found
+    return found
+
+
+def segments_using(matches) -> list:
+    """Active segments with a condition for which ``matches(condition)`` is true."""
+    return [segment for segment in Segment.objects.filter(
+        status=Segment.Status.ACTIVE).order_by("pk")
+        if any(matches(node) for node in _conditions_of(segment))]
+
+
+@never_raises
+def catalogue_changed() -> list[int]:
+    """A product, variant, category or collection changed: every shopper with such a product
+    in a cart, wishlist, view history or order may move. Such changes come in bursts (imports,
+    bulk edits), so they are not re-checked one by one: the channels of the segments with
+    product conditions are marked, and ``refresh_pending`` runs one combined refresh per channel
+    (within a minute), however many changes came. Returns the channels marked."""
+    channels = sorted({s.channel_id for s in segments_using(
+        lambda node: isinstance(node, ItemCondition))})
+    for channel_id in channels:
+        mark_pending(channel_id)
+    return channels
+
+
+@never_raises
+def shared_data_changed(matches, real_time: bool = True) -> list[int]:
+    """Data many customers share changed at once (a customer type deleted and its customers
+    moved, an attribute value renamed or deleted): refresh the segments that read it (with the
+    real-time check off, mark their channels for the combined refresh). Returns their ids."""
+    from . import tasks
+
+    segments = segments_using(matches)
+    for segment in segments:
+        if real_time:
+            tasks.request_refresh(segment)
+        else:
+            mark_pending(segment.channel_id)
+    return [s.pk for s in segments]
 
 
 @never_raises

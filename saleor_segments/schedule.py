@@ -11,6 +11,10 @@ BEAT_SCHEDULE = {
         "task": "saleor_segments.refresh_time_windows",
         "schedule": datetime.timedelta(hours=1),
     },
+    "saleor-segments-sweep-checkouts": {
+        "task": "saleor_segments.sweep_checkouts",
+        "schedule": datetime.timedelta(hours=1),
+    },
     "saleor-segments-prune-product-views": {
         "task": "saleor_segments.prune_product_views",
         "schedule": datetime.timedelta(days=1),

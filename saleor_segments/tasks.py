@@ -173,6 +173,15 @@ def refresh_time_windows_task() -> list[dict]:
     return results
 
 
+@shared_task(name="saleor_segments.sweep_checkouts", **REDELIVERED)
+@with_writer
+def sweep_checkouts_task() -> dict:
+    """Safety net for checkouts removed behind the plugin's back (see ``sweep``)."""
+    from .sweep import sweep
+
+    return sweep()
+
+
 @shared_task(name="saleor_segments.prune_product_views", **REDELIVERED)
 @with_writer
 def prune_product_views_task(older_than_days: int | None = None) -> int:

@@ -17,15 +17,17 @@ CATEGORIES = {
     "Non-fiction": "Books", "Home": None, "Kitchen": "Home",
 }
 LEAVES = ["Sneakers", "Boots", "T-shirts", "Fiction", "Non-fiction", "Kitchen"]
-# (city, state, country, zip prefix, weight)
+# (city, state, country, postcode pattern: # a digit, ? a letter, weight)
 CITIES = [
-    ("Los Angeles", "CA", "US", "900", 10), ("San Francisco", "CA", "US", "941", 6),
-    ("San Diego", "CA", "US", "921", 4), ("New York", "NY", "US", "100", 12),
-    ("Chicago", "IL", "US", "606", 7), ("Houston", "TX", "US", "770", 6),
-    ("Austin", "TX", "US", "787", 4), ("Seattle", "WA", "US", "981", 5),
-    ("Miami", "FL", "US", "331", 5), ("Warsaw", "", "PL", "00-", 3),
-    ("Berlin", "", "DE", "10", 3), ("Amsterdam", "", "NL", "10", 2),
+    ("Los Angeles", "CA", "US", "900##", 10), ("San Francisco", "CA", "US", "941##", 6),
+    ("San Diego", "CA", "US", "921##", 4), ("New York", "NY", "US", "100##", 12),
+    ("Chicago", "IL", "US", "606##", 7), ("Houston", "TX", "US", "770##", 6),
+    ("Austin", "TX", "US", "787##", 4), ("Seattle", "WA", "US", "981##", 5),
+    ("Miami", "FL", "US", "331##", 5), ("Warsaw", "", "PL", "0#-###", 3),
+    ("Berlin", "", "DE", "10###", 3), ("Amsterdam", "", "NL", "10## ??", 2),
 ]
+PHONES = {"US": ("+1", 2000000000, 9999999999), "PL": ("+48", 500000000, 899999999),  # E.164
+          "DE": ("+49", 15100000000, 17999999999), "NL": ("+316", 10000000, 99999999)}
 STATUSES = ["fulfilled"] * 14 + ["unfulfilled", "partially fulfilled", "canceled", "returned"]
 
 
@@ -142,14 +144,14 @@ class DemoStore:
             own = []
             for _ in range(self.rng.choice([1, 1, 1, 2, 2, 3])):
                 address_id += 1
-                city, state, country, zip_prefix, _w = self.rng.choices(CITIES, weights)[0]
+                city, state, country, postcode, _w = self.rng.choices(CITIES, weights)[0]
                 addresses.append({
                     "id": address_id, "first_name": first, "last_name": last,
                     "company_name": self.fake.company() if self.rng.random() < 0.1 else "",
                     "street_address_1": self.fake.street_address(), "street_address_2": "",
                     "city": city, "city_area": "", "country": country, "country_area": state,
-                    "postal_code": zip_prefix + str(self.rng.randint(10, 99)),
-                    "phone": f"+1{self.rng.randint(2000000000, 9999999999)}"})
+                    "postal_code": self.postcode(postcode),
+                    "phone": self.phone(country)})
                 links.append({"id": address_id, "user_id": uid, "address_id": address_id})
                 own.append(address_id)
             joined = self.when(900)
@@ -172,6 +174,16 @@ class DemoStore:
         insert_many("account_user", users)
         insert_many("account_user_addresses", links)
         insert_many("attribute_assigneduserattributevalue", genders)
+
+    def postcode(self, pattern: str) -> str:
+        """A postcode of the country's format (``#`` a digit, ``?`` a letter)."""
+        return "".join(str(self.rng.randint(0, 9)) if ch == "#" else
+                       self.rng.choice("ABCEGHJKLMNPRTVWXZ") if ch == "?" else ch
+                       for ch in pattern)
+
+    def phone(self, country: str) -> str:
+        prefix, low, high = PHONES[country]
+        return f"{prefix}{self.rng.randint(low, high)}"
 
     def _cart(self, user_id):
         token = uuid.uuid4()

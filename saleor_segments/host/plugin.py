@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
 from .. import intake
+from . import signals
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,8 @@ class CustomerSegmentsPlugin(BasePlugin):
     # --- customers ---------------------------------------------------------------------------
 
     def customer_created(self, customer, previous_value, **kwargs):
-        if self._enabled():
-            intake.customer_changed(customer.pk, reason="event:customer_created")
+        if self._enabled():  # every active segment: any condition can hold for a new customer
+            intake.customer_created(customer.pk, reason="event:customer_created")
         return previous_value
 
     def customer_updated(self, customer, previous_value, **kwargs):
@@ -103,9 +104,11 @@ class CustomerSegmentsPlugin(BasePlugin):
             intake.customer_deleted(customer.pk)
         return previous_value
 
-    def _address_event(self, address, reason):
+    def _address_event(self, address, reason, owners=None):
         if self._enabled():
-            for user_id in address.user_addresses.values_list("pk", flat=True):
+            if owners is None:
+                owners = address.user_addresses.values_list("pk", flat=True)
+            for user_id in owners:
                 intake.address_changed(user_id, reason=reason)
 
     def address_created(self, address, previous_value, **kwargs):
@@ -116,22 +119,95 @@ class CustomerSegmentsPlugin(BasePlugin):
         self._address_event(address, "event:address_updated")
         return previous_value
 
+    def address_deleted(self, address, previous_value, **kwargs):
+        # the link to its customers is gone by now: signals.py remembered them before
+        self._address_event(address, "event:address_deleted",
+                            owners=getattr(address, signals.OWNERS, []))
+        return previous_value
+
+    # --- data many customers share: customer types, attributes ---------------------------
+
+    def customer_type_deleted(self, customer_type, previous_value, **kwargs):
+        """Saleor moves the type's customers to the default type in one UPDATE."""
+        if self.active:
+            intake.shared_data_changed(_reads_customer_type, self.real_time)
+        return previous_value
+
+    def _attribute_event(self, slug):
+        if self.active:
+            intake.shared_data_changed(lambda node: _reads_attribute(node, slug), self.real_time)
+
+    def attribute_updated(self, attribute, previous_value, **kwargs):
+        self._attribute_event(attribute.slug)
+        return previous_value
+
+    def attribute_deleted(self, attribute, previous_value, **kwargs):
+        self._attribute_event(attribute.slug)
+        return previous_value
+
+    def attribute_value_updated(self, attribute_value, previous_value, **kwargs):
+        self._attribute_event(attribute_value.attribute.slug)
+        return previous_value
+
+    def attribute_value_deleted(self, attribute_value, previous_value, **kwargs):
+        self._attribute_event(attribute_value.attribute.slug)
+        return previous_value
+
+    # --- the catalogue (products in carts, wishlists, views and orders) --------------------
+
+    def _catalogue_event(self, obj, reason):
+        if self.active:  # bursts of changes: one combined refresh per channel, not per shopper
+            intake.catalogue_changed()
+
+    # --- gift cards (store credit) -------------------------------------------------------
+
+    def _gift_card_event(self, gift_card, reason):
+        if self._enabled():
+            owners = {gift_card.assigned_to_id, gift_card.used_by_id} - {None}
+            for user_id in sorted(owners | signals.loaded_gift_card_owners(gift_card)):
+                intake.customer_changed(user_id, reason=reason)
+
     # --- checkouts and orders ----------------------------------------------------------------
 
     def _checkout_event(self, checkout, reason):
         if self._enabled(checkout.channel_id):
             intake.checkout_changed(checkout.token, checkout.channel_id, checkout.user_id,
                                     reason=reason)
+            previous = getattr(checkout, signals.LOADED_OWNER, None)
+            if previous is not None and previous != checkout.user_id:  # detached from them
+                intake.checkout_owner_changed(previous, checkout.channel_id, reason=reason)
 
     def _order_event(self, order, reason):
         if self._enabled(order.channel_id):
             intake.order_changed(order.user_id, order.channel_id, order.status, reason=reason)
 
+    def _fulfillment_event(self, fulfillment, reason):
+        self._order_event(fulfillment.order, reason)  # fulfilments change the order's status
+
+    def order_bulk_created(self, orders, previous_value=None, **kwargs):
+        for order in orders:
+            self._order_event(order, "event:order_bulk_created")
+        return previous_value
+
+
+def _reads_customer_type(node) -> bool:
+    from ..conditions.customer import CustomerField
+
+    return isinstance(node, CustomerField) and node.field == "customer_type"
+
+
+def _reads_attribute(node, slug: str) -> bool:
+    from ..conditions.customer import CustomerAttribute
+    from ..conditions.products import ProductAttribute
+
+    return ((isinstance(node, CustomerAttribute) and node.key == slug)
+            or (isinstance(node, ProductAttribute) and node.attribute == slug))
+
 
 def _forwarding(handler_name: str, event: str):
     """A hook that forwards its object to ``handler_name`` and returns previous_value."""
 
-    def hook(self, obj, previous_value, **kwargs):
+    def hook(self, obj, *args, previous_value=None, **kwargs):  # product_deleted: (p, variants)
         getattr(self, handler_name)(obj, f"event:{event}")
         return previous_value
 
@@ -142,6 +218,16 @@ def _forwarding(handler_name: str, event: str):
 # Saleor calls hooks by name: one forwarding method per checkout and order event.
 for _event in ("checkout_created", "checkout_updated", "checkout_fully_paid"):
     setattr(CustomerSegmentsPlugin, _event, _forwarding("_checkout_event", _event))
-for _event in ("order_created", "order_confirmed", "order_updated", "order_fully_paid",
-               "order_cancelled", "order_fulfilled", "order_refunded"):
+for _event in ("order_created", "order_confirmed", "order_updated", "order_paid",
+               "order_fully_paid", "order_cancelled", "order_expired", "order_fulfilled",
+               "order_refunded", "order_fully_refunded"):
     setattr(CustomerSegmentsPlugin, _event, _forwarding("_order_event", _event))
+for _event in ("fulfillment_created", "fulfillment_canceled", "fulfillment_approved"):
+    setattr(CustomerSegmentsPlugin, _event, _forwarding("_fulfillment_event", _event))
+for _event in ("product_updated", "product_deleted", "product_variant_updated",
+               "product_variant_deleted", "category_updated", "category_deleted",
+               "collection_updated", "collection_deleted"):
+    setattr(CustomerSegmentsPlugin, _event, _forwarding("_catalogue_event", _event))
+for _event in ("gift_card_created", "gift_card_updated", "gift_card_deleted",
+               "gift_card_status_changed"):
+    setattr(CustomerSegmentsPlugin, _event, _forwarding("_gift_card_event", _event))

@@ -104,9 +104,12 @@ def test_completed_checkout_moves_the_customer_into_an_order_segment(
     segment = create_segment(name="buyers", channel_id=checkout.channel_id, conditions={
         "conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 1,
                         "conditions": []}]})
+    cart = create_segment(name="cart", channel_id=checkout.channel_id, conditions={
+        "conditions": [{"kind": "cart", "field": "lines", "operator": "gte", "value": 1}]})
     check_customer(customer_user.pk)
     member = CustomerMembership.objects.filter(segment=segment, customer_id=customer_user.pk)
-    assert not member.exists()
+    in_cart = CustomerMembership.objects.filter(segment=cart, customer_id=customer_user.pk)
+    assert not member.exists() and in_cart.exists()
 
     manager = get_plugins_manager(allow_replica=False)
     lines, _ = fetch_checkout_lines(checkout)
@@ -121,6 +124,7 @@ def test_completed_checkout_moves_the_customer_into_an_order_segment(
                                                  {"id": checkout_id(checkout)})
     assert get_graphql_content(response)["data"]["checkoutComplete"]["errors"] == []
     assert member.exists()
+    assert not in_cart.exists()  # Saleor deleted the completed checkout
 
 
 def test_customer_attach_ends_the_visitor_membership(settings, user_api_client, checkout, stock,

@@ -90,16 +90,22 @@ def test_customer_created_through_graphql_joins_the_seed_example(
 
 
 def test_periodic_tasks_are_in_saleors_beat_schedule():
+    import sys
+
     from saleor.celeryconf import app
 
     from saleor_segments.schedule import BEAT_SCHEDULE
 
-    for name in BEAT_SCHEDULE:
-        assert name in app.conf.beat_schedule
+    app.loader.import_default_modules()  # what a Saleor worker does at start (autodiscovery)
+    for name, entry in BEAT_SCHEDULE.items():
+        assert app.conf.beat_schedule[name]["task"] == entry["task"]
+        assert entry["task"] in app.tasks, entry["task"]  # each scheduled task is registered
     for task in ("refresh_pending", "refresh_segment", "refresh_segment_split", "refresh_part",
                  "commit_refresh_run"):
         assert f"saleor_segments.{task}" in app.tasks
-    assert app.conf.task_default_queue != "segments-test"  # standalone's app was not loaded
+    # Inside Saleor the plugin never creates its standalone Celery app (nor its settings)
+    assert "saleor_segments.standalone.celery" not in sys.modules
+    assert app.main == "saleor"
 
 
 def test_split_refresh_on_saleors_celery_app(settings, customer_users, channel_USD,

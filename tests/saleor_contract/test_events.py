@@ -1,0 +1,390 @@
+"""Every Saleor event that can change a condition's result moves the shopper in or out as it
+happens: each scenario drives Saleor's public GraphQL API (or Saleor's own clean-up tasks) and
+reads membership without any refresh. The README's event table lists these rows."""
+
+import datetime as dt
+
+import graphene
+import pytest
+from django.utils import timezone
+from saleor.graphql.order.tests.mutations.test_order_bulk_create import (
+    ORDER_BULK_CREATE,
+    order_bulk_input,
+)
+from saleor.graphql.tests.utils import get_graphql_content
+
+from saleor_segments.models import CustomerField, CustomerMembership, VisitorMembership
+from saleor_segments.services import create_segment
+
+pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
+PLUGIN_PATH = "saleor_segments.host.plugin.CustomerSegmentsPlugin"
+__all__ = ["order_bulk_input"]  # Saleor's own fixture, used by the bulk-creation scenario
+
+NO_ORDERS = {"conditions": [{"kind": "orders", "measure": "count", "operator": "is", "value": 0,
+                             "conditions": []}]}
+CART = {"conditions": [{"kind": "cart", "field": "lines", "operator": "gte", "value": 1}]}
+LOS_ANGELES = {"conditions": [{"kind": "address", "address": "any", "conditions": [
+    {"kind": "address.field", "field": "city", "operator": "contains", "value": "los angeles"}]}]}
+
+
+def gid(kind, pk):
+    return graphene.Node.to_global_id(kind, pk)
+
+
+def member(segment, customer_id):
+    return CustomerMembership.objects.filter(segment=segment, customer_id=customer_id).exists()
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """POST a mutation as Saleor's API does, running the on-commit callbacks (hooks), and return
+    its payload after checking it reported no errors."""
+    def run(client, query, variables, name):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post_graphql(query, variables)
+        data = get_graphql_content(response)["data"][name]
+        assert not data.get("errors"), data["errors"]
+        return data
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def plugin_on(settings):
+    settings.PLUGINS = [PLUGIN_PATH]
+
+
+# --- customers come into existence ------------------------------------------------------------
+
+def test_customer_create_joins_a_segment_about_orders_only(post, staff_api_client,
+                                                           permission_manage_users, channel_USD):
+    from saleor.account.models import User
+
+    welcome = create_segment(name="Welcome", channel_id=channel_USD.pk, conditions=NO_ORDERS)
+    staff_api_client.user.user_permissions.add(permission_manage_users)
+    post(staff_api_client, """mutation c($input: UserCreateInput!) {
+        customerCreate(input: $input) { user { id } errors { field code message } } }""",
+         {"input": {"email": "new@example.com", "channel": channel_USD.slug}}, "customerCreate")
+    assert member(welcome, User.objects.get(email="new@example.com").pk)
+
+
+def test_account_register_joins_a_segment_about_orders_only(post, api_client, channel_USD,
+                                                            site_settings):
+    from saleor.account.models import User
+
+    site_settings.enable_account_confirmation_by_email = False
+    site_settings.save(update_fields=["enable_account_confirmation_by_email"])
+    welcome = create_segment(name="Welcome", channel_id=channel_USD.pk, conditions=NO_ORDERS)
+    post(api_client, """mutation r($input: AccountRegisterInput!) {
+        accountRegister(input: $input) { errors { field code message } } }""",
+         {"input": {"email": "shopper@example.com", "password": "A-long-passw0rd!",
+                    "channel": channel_USD.slug}}, "accountRegister")
+    assert member(welcome, User.objects.get(email="shopper@example.com").pk)
+
+
+# --- addresses --------------------------------------------------------------------------------
+
+def test_address_delete_moves_the_customer_out(post, staff_api_client, permission_manage_users,
+                                               customer_user, channel_USD):
+    from saleor_segments.membership.check import check_customer
+
+    segment = create_segment(name="LA", channel_id=channel_USD.pk, conditions=LOS_ANGELES)
+    staff_api_client.user.user_permissions.add(permission_manage_users)
+    address = customer_user.addresses.first()
+    address.city = "Los Angeles"
+    address.save(update_fields=["city"])
+    customer_user.addresses.exclude(pk=address.pk).delete()
+    check_customer(customer_user.pk)
+    assert member(segment, customer_user.pk)
+
+    post(staff_api_client, """mutation d($id: ID!) {
+        addressDelete(id: $id) { errors { field code message } } }""",
+         {"id": gid("Address", address.pk)}, "addressDelete")
+    assert not member(segment, customer_user.pk)
+
+
+# --- checkouts deleted or taken away ------------------------------------------------------------
+
+def _cart(checkout, stock, user=None):
+    from saleor.checkout.models import CheckoutLine
+
+    checkout.user = user
+    checkout.save(update_fields=["user"])
+    CheckoutLine.objects.create(checkout=checkout, variant=stock.product_variant, quantity=1,
+                                currency=checkout.currency)
+
+
+def test_expired_checkouts_deleted_by_saleors_task_move_shoppers_out(
+        checkout, checkout_JPY, stock, customer_user, channel_USD,
+        django_capture_on_commit_callbacks):
+    from saleor.checkout.models import Checkout
+    from saleor.checkout.tasks import delete_expired_checkouts
+
+    from saleor_segments.membership.check import check_customer, check_visitor
+
+    customers = create_segment(name="cart", channel_id=channel_USD.pk, conditions=CART)
+    visitors = create_segment(name="visitor cart", channel_id=checkout_JPY.channel_id,
+                              apply_to="visitors", conditions=CART)
+    _cart(checkout, stock, customer_user)
+    _cart(checkout_JPY, stock)
+    check_customer(customer_user.pk)
+    check_visitor(checkout_JPY.token)
+    assert member(customers, customer_user.pk)
+    assert VisitorMembership.objects.filter(segment=visitors).exists()
+
+    Checkout.objects.update(last_change=timezone.now() - dt.timedelta(days=400))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete_expired_checkouts()[0] >= 2
+
+    assert not member(customers, customer_user.pk)
+    assert not VisitorMembership.objects.filter(segment=visitors).exists()
+
+
+def test_checkout_customer_detach_moves_the_customer_out(post, user_api_client, checkout, stock,
+                                                         channel_USD):
+    segment = create_segment(name="cart", channel_id=channel_USD.pk, conditions=CART)
+    _cart(checkout, stock)
+    post(user_api_client, """mutation a($id: ID) { checkoutCustomerAttach(id: $id) {
+        errors { field code message } } }""", {"id": gid("Checkout", checkout.pk)},
+         "checkoutCustomerAttach")
+    assert member(segment, user_api_client.user.pk)
+
+    post(user_api_client, """mutation d($id: ID) { checkoutCustomerDetach(id: $id) {
+        errors { field code message } } }""", {"id": gid("Checkout", checkout.pk)},
+         "checkoutCustomerDetach")
+    assert not member(segment, user_api_client.user.pk)
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+UNCONFIRMED = {"conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 1,
+                               "conditions": [{"kind": "order.field", "field": "status",
+                                               "operator": "is", "value": "unconfirmed"}]}]}
+
+
+def test_saleors_order_expiry_task_moves_the_customer_out(order_unconfirmed, channel_USD,
+                                                          django_capture_on_commit_callbacks):
+    from saleor.order.tasks import expire_orders_task
+
+    from saleor_segments.membership.check import check_customer
+
+    segment = create_segment(name="awaiting", channel_id=channel_USD.pk, conditions=UNCONFIRMED)
+    check_customer(order_unconfirmed.user_id)
+    assert member(segment, order_unconfirmed.user_id)
+    channel_USD.expire_orders_after = 1
+    channel_USD.save(update_fields=["expire_orders_after"])
+    type(order_unconfirmed).objects.filter(pk=order_unconfirmed.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_orders_task()
+
+    order_unconfirmed.refresh_from_db()
+    assert order_unconfirmed.status == "expired"
+    assert not member(segment, order_unconfirmed.user_id)
+
+
+def test_saleors_expired_order_deletion_moves_the_customer_out(
+        order, channel_USD, django_capture_on_commit_callbacks):
+    from saleor.order.tasks import delete_expired_orders_task
+
+    from saleor_segments.membership.check import check_customer
+
+    segment = create_segment(name="had one expire", channel_id=channel_USD.pk, conditions={
+        "conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 1,
+                        "conditions": [{"kind": "order.field", "field": "status",
+                                        "operator": "is", "value": "expired"}]}]})
+    type(order).objects.filter(pk=order.pk).update(
+        status="expired", expired_at=timezone.now() - dt.timedelta(days=400))
+    check_customer(order.user_id)
+    assert member(segment, order.user_id)
+    channel_USD.delete_expired_orders_after = dt.timedelta(days=1)
+    channel_USD.save(update_fields=["delete_expired_orders_after"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_expired_orders_task()
+
+    assert not type(order).objects.filter(pk=order.pk).exists()
+    assert not member(segment, order.user_id)
+
+
+def test_order_bulk_create_moves_the_customer_in(
+        post, staff_api_client, permission_manage_orders, permission_manage_orders_import,
+        permission_manage_users, order_bulk_input, customer_user, channel_PLN):
+    buyers = create_segment(name="buyers", channel_id=channel_PLN.pk, conditions={
+        "conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 1,
+                        "conditions": []}]})
+    staff_api_client.user.user_permissions.add(
+        permission_manage_orders, permission_manage_orders_import, permission_manage_users)
+    order_bulk_input["status"] = "UNFULFILLED"
+    order_bulk_input["fulfillments"] = []
+    data = post(staff_api_client, ORDER_BULK_CREATE, {"orders": [order_bulk_input],
+                                                     "stockUpdatePolicy": "SKIP"},
+                "orderBulkCreate")
+    assert data["count"] == 1, data["results"]
+    assert member(buyers, customer_user.pk)
+
+
+FULFILLED = {"conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 1,
+                             "conditions": [{"kind": "order.field", "field": "status",
+                                             "operator": "is", "value": "fulfilled"}]}]}
+
+
+def test_fulfilment_cancel_moves_the_customer_out(post, staff_api_client, fulfilled_order,
+                                                  permission_group_manage_orders, warehouse):
+    from saleor_segments.membership.check import check_customer
+
+    segment = create_segment(name="received", channel_id=fulfilled_order.channel_id,
+                             conditions=FULFILLED)
+    check_customer(fulfilled_order.user_id)
+    assert member(segment, fulfilled_order.user_id)
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    fulfillment = fulfilled_order.fulfillments.first()
+    post(staff_api_client, """mutation c($id: ID!, $input: FulfillmentCancelInput!) {
+        orderFulfillmentCancel(id: $id, input: $input) { errors { field code message } } }""",
+         {"id": gid("Fulfillment", fulfillment.pk),
+          "input": {"warehouseId": gid("Warehouse", warehouse.pk)}}, "orderFulfillmentCancel")
+    assert not member(segment, fulfilled_order.user_id)
+
+
+# --- gift cards (store credit) ---------------------------------------------------------------
+
+CREDIT = {"conditions": [{"kind": "customer.gift_card_balance", "operator": "gte",
+                          "value": 20}]}
+
+
+def test_gift_cards_move_their_customer_in_and_out(post, staff_api_client, customer_user,
+                                                   permission_manage_gift_card,
+                                                   permission_manage_users, channel_USD):
+    from saleor.giftcard.models import GiftCard
+
+    segment = create_segment(name="credit", channel_id=channel_USD.pk, conditions=CREDIT)
+    staff_api_client.user.user_permissions.add(permission_manage_gift_card,
+                                               permission_manage_users)
+    data = post(staff_api_client, """mutation c($input: GiftCardCreateInput!) {
+        giftCardCreate(input: $input) { giftCard { id } errors { field code message } } }""",
+                {"input": {"balance": {"amount": 25, "currency": "USD"}, "isActive": True,
+                           "assignedTo": gid("User", customer_user.pk)}}, "giftCardCreate")
+    card_id = data["giftCard"]["id"]
+    assert member(segment, customer_user.pk)  # gift_card_created
+
+    post(staff_api_client, """mutation d($id: ID!) { giftCardDeactivate(id: $id) {
+        errors { field code message } } }""", {"id": card_id}, "giftCardDeactivate")
+    assert not member(segment, customer_user.pk)  # gift_card_status_changed
+
+    post(staff_api_client, """mutation a($id: ID!) { giftCardActivate(id: $id) {
+        errors { field code message } } }""", {"id": card_id}, "giftCardActivate")
+    assert member(segment, customer_user.pk)
+
+    post(staff_api_client, """mutation u($id: ID!, $input: GiftCardUpdateInput!) {
+        giftCardUpdate(id: $id, input: $input) { errors { field code message } } }""",
+         {"id": card_id, "input": {"balanceAmount": 5}}, "giftCardUpdate")
+    assert not member(segment, customer_user.pk)  # gift_card_updated
+
+    GiftCard.objects.update(current_balance_amount=30)
+    post(staff_api_client, """mutation u($id: ID!) { giftCardUnassignUser(id: $id) {
+        errors { field code message } } }""", {"id": card_id}, "giftCardUnassignUser")
+    assert not member(segment, customer_user.pk)  # the card's previous owner is re-checked
+
+    post(staff_api_client, """mutation a($id: ID!, $user: ID!) { giftCardAssignUser(
+        id: $id, userId: $user) { errors { field code message } } }""",
+         {"id": card_id, "user": gid("User", customer_user.pk)}, "giftCardAssignUser")
+    assert member(segment, customer_user.pk)
+
+    post(staff_api_client, """mutation d($id: ID!) { giftCardDelete(id: $id) {
+        errors { field code message } } }""", {"id": card_id}, "giftCardDelete")
+    assert not member(segment, customer_user.pk)  # gift_card_deleted
+
+
+# --- data many customers share ---------------------------------------------------------------
+
+def test_customer_type_delete_moves_its_customers_to_the_default_types_segment(
+        post, staff_api_client, customer_user, customer_type, default_customer_type,
+        permission_manage_customer_types_and_attributes, permission_manage_users, channel_USD):
+    segment = create_segment(name="default type", channel_id=channel_USD.pk, conditions={
+        "conditions": [{"kind": "customer.field", "field": "customer_type", "operator": "is",
+                        "value": gid("CustomerType", default_customer_type.pk)}]})
+    customer_user.customer_type = customer_type
+    customer_user.save(update_fields=["customer_type"])
+    assert not member(segment, customer_user.pk)
+    staff_api_client.user.user_permissions.add(
+        permission_manage_customer_types_and_attributes, permission_manage_users)
+    post(staff_api_client, """mutation d($id: ID!) { customerTypeDelete(id: $id) {
+        errors { field code message } } }""", {"id": gid("CustomerType", customer_type.pk)},
+         "customerTypeDelete")
+    assert member(segment, customer_user.pk)
+
+
+def test_customer_attribute_value_renamed_moves_its_customers(
+        post, staff_api_client, customer_user, loyalty_customer_attribute, channel_USD,
+        permission_manage_customer_types_and_attributes, permission_manage_product_types_and_attributes,
+        permission_manage_users):
+    from saleor.attribute.models import AssignedUserAttributeValue
+
+    gold = loyalty_customer_attribute.values.get(slug="gold")
+    AssignedUserAttributeValue.objects.create(user=customer_user, value=gold)
+    CustomerField.objects.create(source="attribute", key="loyalty-level", value_type="string")
+    segment = create_segment(name="platinum", channel_id=channel_USD.pk, conditions={
+        "conditions": [{"kind": "customer.attribute", "attribute": "loyalty-level",
+                        "type": "string", "operator": "is", "value": "Platinum"}]})
+    staff_api_client.user.user_permissions.add(
+        permission_manage_customer_types_and_attributes,
+        permission_manage_product_types_and_attributes, permission_manage_users)
+    post(staff_api_client, """mutation u($id: ID!, $input: AttributeValueUpdateInput!) {
+        attributeValueUpdate(id: $id, input: $input) { errors { field code message } } }""",
+         {"id": gid("AttributeValue", gold.pk), "input": {"name": "Platinum"}},
+         "attributeValueUpdate")
+    assert member(segment, customer_user.pk)
+
+    post(staff_api_client, """mutation d($id: ID!) { attributeValueDelete(id: $id) {
+        errors { field code message } } }""", {"id": gid("AttributeValue", gold.pk)},
+         "attributeValueDelete")
+    assert not member(segment, customer_user.pk)
+
+
+# --- the catalogue --------------------------------------------------------------------------------
+
+def test_product_moved_to_another_category_reaches_cart_segments_at_the_next_beat(
+        post, staff_api_client, permission_manage_products, customer_user, checkout, stock,
+        channel_USD):
+    """A catalogue change can move every shopper with that product at once: the channel is
+    marked, and the combined refresh the beat runs every minute (``refresh_pending``) moves
+    them; no per-shopper event exists for it in Saleor."""
+    from saleor_segments.membership.check import check_customer
+    from saleor_segments.models import PendingRefresh
+    from saleor_segments.tasks import refresh_pending_task
+
+    from saleor.product.models import Category
+
+    product = stock.product_variant.product
+    category = Category.objects.create(name="Shoes", slug="shoes")
+    segment = create_segment(name="cart in category", channel_id=channel_USD.pk, conditions={
+        "conditions": [{"kind": "products", "source": "cart", "conditions": [
+            {"kind": "product.category", "operator": "is", "value": category.pk}]}]})
+    _cart(checkout, stock, customer_user)
+    check_customer(customer_user.pk)
+    assert not member(segment, customer_user.pk)
+    staff_api_client.user.user_permissions.add(permission_manage_products)
+
+    post(staff_api_client, """mutation u($id: ID!, $input: ProductInput!) {
+        productUpdate(id: $id, input: $input) { errors { field code message } } }""",
+         {"id": gid("Product", product.pk), "input": {"category": gid("Category", category.pk)}},
+         "productUpdate")
+    assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel_USD.pk]
+
+    refresh_pending_task.apply()  # what Saleor's beat runs every minute
+    assert member(segment, customer_user.pk)
+
+
+def test_login_moves_the_customer_into_a_recent_login_segment(post, api_client, customer_user,
+                                                              channel_USD):
+    """Saleor's tokenCreate saves last_login and calls no plugin hook."""
+    segment = create_segment(name="logged in", channel_id=channel_USD.pk, conditions={
+        "conditions": [{"kind": "customer.field", "field": "last_login", "operator": "gte",
+                        "value": "2020-01-01"}]})
+    type(customer_user).objects.filter(pk=customer_user.pk).update(last_login=None)
+    assert not member(segment, customer_user.pk)
+    post(api_client, """mutation t($email: String!, $password: String!) {
+        tokenCreate(email: $email, password: $password) { token errors { field code message } }
+    }""", {"email": customer_user.email, "password": "password"}, "tokenCreate")
+    assert member(segment, customer_user.pk)
