@@ -179,7 +179,9 @@ def field_info(source: str, key: str) -> FieldInfo | None:
 # --- declaring and withdrawing -------------------------------------------------------------
 
 def _names(segments) -> str:
-    return ", ".join(f"{s.name!r}" for s in segments)
+    """``the segment 'A'`` / ``the segments 'A', 'B'``."""
+    return (f"the segment{'s' if len(segments) > 1 else ''} "
+            + ", ".join(f"{s.name!r}" for s in segments))
 
 
 def declare_field(*, source: str, key: str, value_type: str, label: str | None = None,
@@ -200,7 +202,7 @@ def declare_field(*, source: str, key: str, value_type: str, label: str | None =
             if used:
                 raise CustomerFieldError([Problem(
                     "type", "in_use",
-                    f"{key!r} is declared as {existing.value_type} and used by the segments "
+                    f"{key!r} is declared as {existing.value_type} and used by "
                     f"{_names(used)}: change their conditions before changing its type.",
                     tuple(s.pk for s in used))])
         declared = existing or CustomerField(source=source, key=key)
@@ -235,8 +237,8 @@ def withdraw_field(*, source: str, key: str) -> CustomerField:
         if used:
             raise CustomerFieldError([Problem(
                 "key", "in_use",
-                f"{key!r} is used by the segments {_names(used)}: remove it from their "
-                "conditions (or delete them) before withdrawing it.",
+                f"{key!r} is used by {_names(used)}: remove it from "
+                f"{'their' if len(used) > 1 else 'its'} conditions before withdrawing it.",
                 tuple(s.pk for s in used))])
         pk = declared.pk
         declared.delete()

@@ -174,7 +174,7 @@ def test_a_field_used_by_segments_cannot_be_withdrawn_or_retyped(api, shop):
     assert refused["customerField"] is None
     (error,) = refused["errors"]
     assert (error["field"], error["code"]) == ("key", "IN_USE")
-    assert "'Big feet'" in error["message"] and "'Small feet'" in error["message"]
+    assert "used by the segments 'Big feet', 'Small feet':" in error["message"]
     assert sorted(error["segments"]) == sorted(ids)
     retyped = declare(api, source="METADATA", key="shoe_size", type="STRING")
     assert [(e["field"], e["code"]) for e in retyped["errors"]] == [("type", "IN_USE")]
@@ -182,6 +182,9 @@ def test_a_field_used_by_segments_cannot_be_withdrawn_or_retyped(api, shop):
     relabelled = declare(api, source="METADATA", key="shoe_size", type="NUMBER", label="Shoe")
     assert relabelled["errors"] == []  # label changes are harmless
 
+    Segment.objects.filter(name="Big feet").delete()
+    refused = withdraw(api, "METADATA", "shoe_size")
+    assert "used by the segment 'Small feet':" in refused["errors"][0]["message"]
     Segment.objects.all().delete()
     done = withdraw(api, "METADATA", "shoe_size")
     assert done == {"errors": [], "customerField": {
