@@ -40,3 +40,17 @@ def test_bundle_is_shipped_small_and_without_source_maps():
     assert "index.html" in shipped
     assert not [f for f in shipped if f.endswith(".map")]
     assert sum((STATIC / f).stat().st_size for f in shipped) < 2_000_000
+
+
+def test_every_bundle_file_is_package_data():
+    """`pip install` ships the bundle: setup.cfg's package data covers every file of it."""
+    import configparser
+    import fnmatch
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    patterns = [p.strip() for p in config["options.package_data"]
+                ["saleor_segments.dashboard_app"].split(",")]
+    unshipped = [name for name in files(STATIC)
+                 if not any(fnmatch.fnmatch(f"static/{name}", p) for p in patterns)]
+    assert unshipped == []

@@ -22,7 +22,9 @@ const useCtx = () => useContext(BuilderContext)!;
 export function Builder(props: Ctx & { scope: string }) {
   return (
     <BuilderContext.Provider value={props}>
-      <GroupView group={props.tree.root} scope={props.scope} depth={0} />
+      <fieldset disabled={props.readOnly} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+        <GroupView group={props.tree.root} scope={props.scope} depth={0} />
+      </fieldset>
     </BuilderContext.Provider>
   );
 }

@@ -1,6 +1,6 @@
 // Small pieces shared by the pages, built from macaw-ui (the Dashboard's design system).
 import { Box, Button, Text, vars } from "@saleor/macaw-ui";
-import type { CSSProperties, ReactNode, SelectHTMLAttributes } from "react";
+import { useState, type CSSProperties, type ReactNode, type SelectHTMLAttributes } from "react";
 
 export function Page({ title, actions, back, children }: { title: ReactNode; actions?: ReactNode; back?: () => void; children: ReactNode }) {
   return (
@@ -168,4 +168,18 @@ export function formatDate(value: string | null | undefined): string {
 
 export function Message({ children, tone = "default2" }: { children: ReactNode; tone?: "default2" | "critical1" | "success1" }) {
   return <Text size={3} color={tone}>{children}</Text>;
+}
+
+/** A destructive action asked twice, inside the page (the Dashboard's iframe sandbox may block
+ * window.confirm). */
+export function ConfirmButton({ label, confirm, onConfirm }: { label: string; confirm: string; onConfirm: () => void }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) return <Button variant="error" onClick={() => setAsking(true)}>{label}</Button>;
+  return (
+    <Box display="flex" gap={2} alignItems="center" role="alertdialog" aria-label={confirm}>
+      <Text size={2}>{confirm}</Text>
+      <Button variant="error" onClick={() => { setAsking(false); onConfirm(); }}>Yes, delete</Button>
+      <Button variant="tertiary" onClick={() => setAsking(false)}>Cancel</Button>
+    </Box>
+  );
 }

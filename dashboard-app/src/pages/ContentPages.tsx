@@ -1,12 +1,12 @@
 // Content blocks and related product rules: grid and editor, with their segments; rules use
 // the same condition builder over products ("applies to" and "show").
 import { Box, Button, Text } from "@saleor/macaw-ui";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { NoPermission } from "../App";
 import { Builder } from "../builder/Builder";
 import { KINDS_QUERY, type ConditionKinds } from "../builder/kinds";
 import { errorsByNode, load, save, type Tree } from "../builder/tree";
-import { Card, ErrorText, Grid, Message, NativeSelect, Page, TextInput, type Column } from "../components/ui";
+import { Card, ConfirmButton, ErrorText, Grid, Message, NativeSelect, Page, TextInput, type Column } from "../components/ui";
 import { gql, PermissionError } from "../lib/api";
 import { useBridge } from "../lib/bridge";
 import type { ApiErrors } from "../lib/queries";
@@ -91,13 +91,13 @@ function BlockEditor({ block, done }: { block: Block | null; done: () => void })
     if (!data.errors.length) { bridge.notify("success", "Content block saved"); done(); }
   }
   async function remove() {
-    if (!block || !window.confirm(`Delete "${block.name}"?`)) return;
+    if (!block) return;
     await gql(`mutation($id: ID!) { contentBlockDelete(id: $id) { errors { message } } }`, { id: block.id });
     done();
   }
   return (
     <Page title={block ? block.name : "New content block"} back={done} actions={<>
-      {block && <Button variant="error" onClick={remove}>Delete</Button>}<Button onClick={submit}>Save</Button></>}>
+      {block && <ConfirmButton label="Delete" confirm={`Delete "${block.name}"?`} onConfirm={remove} />}<Button onClick={submit}>Save</Button></>}>
       <Card>
         <Box display="flex" gap={3} flexWrap="wrap">
           <TextInput label="Name" value={form.name} onChange={(name) => setForm({ ...form, name })} />
@@ -127,6 +127,9 @@ function RuleEditor({ rule, done }: { rule: Rule | null; done: () => void }) {
   const [appliesTo, setAppliesTo] = useState<Tree>(() => load(rule ? JSON.parse(rule.appliesTo) : { conditions: [] }));
   const [show, setShow] = useState<Tree>(() => load(rule ? JSON.parse(rule.show) : { conditions: [] }));
   const [errors, setErrors] = useState<ApiErrors>([]);
+  useEffect(() => {
+    if (!form.channel && channelList.data?.length) setForm((f) => ({ ...f, channel: channelList.data![0]!.id }));
+  }, [channelList.data]);
   const byTree = (prefix: string, tree: Tree) => errorsByNode(tree, errors.filter((e) => e.field?.startsWith(prefix)).map((e) => ({ ...e, field: e.field!.slice(prefix.length).replace(/^\./, "") || "conditions" })));
   const appliesErrors = useMemo(() => byTree("appliesTo", appliesTo), [errors, appliesTo]);
   const showErrors = useMemo(() => byTree("show", show), [errors, show]);
@@ -142,13 +145,13 @@ function RuleEditor({ rule, done }: { rule: Rule | null; done: () => void }) {
     if (!data.errors.length) { bridge.notify("success", "Rule saved"); done(); }
   }
   async function remove() {
-    if (!rule || !window.confirm(`Delete "${rule.name}"?`)) return;
+    if (!rule) return;
     await gql(`mutation($id: ID!) { relatedProductRuleDelete(id: $id) { errors { message } } }`, { id: rule.id });
     done();
   }
   return (
     <Page title={rule ? rule.name : "New related product rule"} back={done} actions={<>
-      {rule && <Button variant="error" onClick={remove}>Delete</Button>}<Button onClick={submit}>Save</Button></>}>
+      {rule && <ConfirmButton label="Delete" confirm={`Delete "${rule.name}"?`} onConfirm={remove} />}<Button onClick={submit}>Save</Button></>}>
       <Card>
         <Box display="flex" gap={3} flexWrap="wrap">
           <TextInput label="Name" value={form.name} onChange={(name) => setForm({ ...form, name })} />

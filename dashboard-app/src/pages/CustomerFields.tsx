@@ -79,7 +79,7 @@ function DeclareForm({ field, onDone }: { field: CustomerField; onDone: () => vo
         <NativeSelect label="Type" value={type} onChange={(v) => setType(v as FieldType)}
           options={field.allowedTypes.map((t) => ({ value: t, label: TYPE_LABELS[t] }))} />
         <TextInput label="Label in the condition builder" value={label} onChange={setLabel} />
-        <Button onClick={() => run("declare")}>{field.declared ? "Save" : "Declare"}</Button>
+        <Button onClick={() => run("declare")}>{field.declared ? "Save" : "Use in segments"}</Button>
         {field.declared && <Button variant="error" onClick={() => run("withdraw")}>Withdraw</Button>}
         <Button variant="tertiary" onClick={onDone}>Cancel</Button>
       </Box>

@@ -58,6 +58,7 @@ export default function DiscountPopup({ target }: { target: Target }) {
       <Text size={7} fontWeight="bold">Limit to segments</Text>
       <Text size={2} color="default2">Only members of the chosen segments can use this {isVoucher ? "voucher" : "discount"}. None chosen: everyone can.</Text>
       {all.loading && <Message>Loading…</Message>}
+      {(current.error ?? dryRun.error ?? all.error) && <ErrorText>{(current.error ?? dryRun.error ?? all.error)!.message}</ErrorText>}
       <Box display="flex" flexDirection="column" gap={2}>
         {segments.map((s) => (
           <label key={s.id} style={{ display: "flex", gap: 8, alignItems: "center", fontSize: 14 }}>
@@ -78,7 +79,7 @@ export default function DiscountPopup({ target }: { target: Target }) {
               ? `Saved limit: ${dry.eligibleCustomers.toLocaleString("en")} of ${dry.customers.toLocaleString("en")} customers are eligible (${(dry.share * 100).toFixed(1)}%).`
               : `No limit saved: all ${dry.customers.toLocaleString("en")} customers are eligible.`}
           </Text>
-        ) : <Text size={2} color="default2">Dry run…</Text>}
+        ) : <Text size={2} color="default2">{dryRun.loading ? "Dry run…" : "No dry run."}</Text>}
       </Box>
       <Box display="flex" gap={2} justifyContent="flex-end">
         <Button variant="secondary" onClick={() => bridge.closePopup()}>Close</Button>

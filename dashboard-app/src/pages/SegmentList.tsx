@@ -3,7 +3,7 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useState } from "react";
 import { NoPermission } from "../App";
-import { Card, formatDate, Grid, Message, NativeSelect, Page, Pager, TextInput, type Column } from "../components/ui";
+import { Card, ConfirmButton, formatDate, Grid, Message, NativeSelect, Page, Pager, TextInput, type Column } from "../components/ui";
 import { fromGlobalId, gql, PermissionError } from "../lib/api";
 import { useBridge } from "../lib/bridge";
 import { SEGMENT_BULK_DELETE, SEGMENTS, type ApiErrors, type Connection, type Segment } from "../lib/queries";
@@ -43,7 +43,6 @@ export function SegmentList({ open }: { open: (id: string | null) => void }) {
 
   async function bulkDelete() {
     const ids = [...selected];
-    if (!window.confirm(`Delete ${ids.length} segment(s)? Discounts and blocks limited to them lose that limit.`)) return;
     const data = await gql<{ segmentBulkDelete: { errors: ApiErrors; count: number } }>(SEGMENT_BULK_DELETE, { ids });
     const { errors, count } = data.segmentBulkDelete;
     if (errors.length) bridge.notify("error", "Segments not deleted", errors.map((e) => e.message).join("; "));
@@ -64,7 +63,8 @@ export function SegmentList({ open }: { open: (id: string | null) => void }) {
 
   return (
     <Page title="Customer segments" actions={<>
-      {selected.size > 0 && <Button variant="error" onClick={bulkDelete}>Delete {selected.size} selected</Button>}
+      {selected.size > 0 && <ConfirmButton label={`Delete ${selected.size} selected`} onConfirm={bulkDelete}
+        confirm={`Delete ${selected.size} segment(s)? This cannot be undone.`} />}
       <Button onClick={() => open(null)}>Add segment</Button>
     </>}>
       <Card>
