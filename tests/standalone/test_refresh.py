@@ -261,6 +261,9 @@ BORN_1990S = {"conditions": [{"kind": "customer.metadata", "key": "birthday", "t
 @pytest.mark.django_db
 def test_combined_and_pending_refresh_under_parallel_plans(channel):
     """A large store gets parallel plans; the small test stores only when forced."""
+    from saleor_segments.conditions import ApplyTo
+    from saleor_segments.membership.definitions import segment_tree
+    from saleor_segments.membership.preview import preview
     from saleor_segments.models import CustomerField, PendingRefresh
     from saleor_segments.tasks import refresh_pending_task
 
@@ -283,6 +286,12 @@ def test_combined_and_pending_refresh_under_parallel_plans(channel):
         [summary] = refresh_pending_task.apply().get()
     assert summary["joined"] == 1 and members(segment) == {born["id"], odd["id"]}
     assert not PendingRefresh.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE account_user SET metadata = '{}' WHERE id = %s", [born["id"]])
+    with forced_parallel_plans():  # the real-time check and a preview
+        assert check_customer(born["id"], Event.CUSTOMER).left == [segment.pk]
+        found = preview(segment_tree(segment), channel["id"], ApplyTo.CUSTOMERS, now=NOW)
+    assert (found.customers, found.sample_customer_ids) == (1, [odd["id"]])
 
 
 OUT_OF_RANGE = {"version": 1, "conditions": [  # saved before validation refused such IDs
