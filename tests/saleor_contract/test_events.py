@@ -350,11 +350,11 @@ def test_product_moved_to_another_category_reaches_cart_segments_at_the_next_bea
     """A catalogue change can move every shopper with that product at once: the channel is
     marked, and the combined refresh the beat runs every minute (``refresh_pending``) moves
     them; no per-shopper event exists for it in Saleor."""
+    from saleor.product.models import Category
+
     from saleor_segments.membership.check import check_customer
     from saleor_segments.models import PendingRefresh
     from saleor_segments.tasks import refresh_pending_task
-
-    from saleor.product.models import Category
 
     product = stock.product_variant.product
     category = Category.objects.create(name="Shoes", slug="shoes")
@@ -388,3 +388,45 @@ def test_login_moves_the_customer_into_a_recent_login_segment(post, api_client, 
         tokenCreate(email: $email, password: $password) { token errors { field code message } }
     }""", {"email": customer_user.email, "password": "password"}, "tokenCreate")
     assert member(segment, customer_user.pk)
+
+
+def test_with_the_real_time_check_off_deleted_checkouts_mark_their_channel(
+        checkout, stock, customer_user, channel_USD, django_capture_on_commit_callbacks):
+    from saleor.checkout.models import Checkout
+    from saleor.checkout.tasks import delete_expired_checkouts
+    from saleor.plugins.models import PluginConfiguration
+
+    from saleor_segments.host.plugin import PLUGIN_ID
+    from saleor_segments.membership.check import check_customer
+    from saleor_segments.models import PendingRefresh
+
+    segment = create_segment(name="cart", channel_id=channel_USD.pk, conditions=CART)
+    _cart(checkout, stock, customer_user)
+    check_customer(customer_user.pk)
+    PluginConfiguration.objects.create(identifier=PLUGIN_ID, name="Customer segments",
+                                       active=True, configuration=[
+                                           {"name": "real_time_check", "value": False}])
+    Checkout.objects.update(last_change=timezone.now() - dt.timedelta(days=400))
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_expired_checkouts()
+    assert member(segment, customer_user.pk)  # no per-shopper check ...
+    assert PendingRefresh.objects.filter(channel_id=channel_USD.pk).exists()  # ... marked
+
+
+def test_a_failure_while_moving_shoppers_never_breaks_saleors_deletion(
+        checkout, stock, customer_user, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    from saleor.checkout.models import Checkout
+    from saleor.checkout.tasks import delete_expired_checkouts
+
+    from saleor_segments import intake
+
+    def broken(rows, reason=None):
+        raise RuntimeError("segments database went away")
+
+    monkeypatch.setattr(intake, "checkouts_deleted", broken)
+    _cart(checkout, stock, customer_user)
+    Checkout.objects.update(last_change=timezone.now() - dt.timedelta(days=400))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete_expired_checkouts()[0] >= 1
+    assert not Checkout.objects.filter(pk=checkout.pk).exists()
+    assert "segments database went away" in caplog.text
