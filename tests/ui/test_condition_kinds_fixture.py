@@ -24,3 +24,10 @@ def test_fixture_is_the_api_answer(db):
     stored = {key: fixture[key] for key in live}
     assert stored == live, ("regenerate dashboard-app/test/fixtures/condition-kinds.json "
                             "(see tests/ui/test_condition_kinds_fixture.py)")
+
+
+def test_api_trees_fixture_is_what_the_api_returns():
+    from .api_trees import FIXTURE, api_trees
+
+    assert json.loads(FIXTURE.read_text()) == api_trees(), (
+        "regenerate with: python -m tests.ui.api_trees")
