@@ -38,7 +38,8 @@ def third_party_refusal(request) -> str | None:
 
     app_id = installed_app_id()
     if app_id is None:
-        return "This token was issued for an app, and the segments app is not installed."
+        return ("This token was issued for an app, and the segments app is not installed "
+                "(or is deactivated).")
     if payload.get(APP_KEY_FIELD) != graphene.Node.to_global_id("App", app_id):
         return "This token was issued for another app."
     extension = payload.get(APP_EXTENSION_FIELD)

@@ -243,8 +243,14 @@ def test_tokens_for_another_app_are_refused(client, staff_user, permission_manag
                                                   ours())
     status, body = post(client, SEGMENTS, token=token)
     assert status == 403 and "another app's extension" in body["errors"][0]["message"]
-    # an uninstalled app's token stops working
+    # a deactivated, then an uninstalled app's token stops working
     page, _tokens = extension_tokens(staff_api_client)
+    assert post(client, SEGMENTS, token=page)[0] == 200
+    ours().__class__.objects.filter(identifier="saleor.segments").update(is_active=False)
+    status, body = post(client, SEGMENTS, token=page)
+    assert status == 403 and "deactivated" in body["errors"][0]["message"]
+    install(url=BASE)  # re-running the install activates it again
+    assert post(client, SEGMENTS, token=page)[0] == 200
     install(uninstall=True)
     status, body = post(client, SEGMENTS, token=page)
     assert status == 403
