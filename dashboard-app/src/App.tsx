@@ -34,7 +34,11 @@ export type Nav = { view: "segments" } | { view: "segment"; id: string | null } 
 export function App() {
   const bridge = useBridge();
   const route = routeOf(window.location.pathname, window.location.search);
-  const [nav, setNav] = useState<Nav>({ view: "segments" });
+  const [nav, go] = useState<Nav>(() => (route.page === "home" && route.segment ? { view: "segment", id: route.segment } : { view: "segments" }));
+  const setNav = (next: Nav) => {
+    go(next);
+    bridge.route(next.view === "segment" && next.id ? `/segments/${encodeURIComponent(next.id)}` : "/");
+  };
   if (!bridge.ready) return <Waiting />;
   if (!bridge.permissions.includes(MANAGE_USERS)) return <NoPermission />;
   return (

@@ -53,6 +53,7 @@ describe("where the app is", () => {
     const base = "/plugins/global/saleor_segments/app";
     expect(routeOf(`${base}/`, "")).toEqual({ page: "home" });
     expect(routeOf(`${base}/some/sub/path`, "")).toEqual({ page: "home" });
+    expect(routeOf(`${base}/segments/U2VnbWVudDox`, "?theme=dark")).toEqual({ page: "home", segment: "U2VnbWVudDox" });
     expect(routeOf(`${base}/customer-widget`, "?customerId=VXNlcjox&theme=light")).toEqual({ page: "customer-widget", customerId: "VXNlcjox" });
     expect(routeOf(`${base}/voucher-segments`, "?voucherId=Vm91Y2hlcjox")).toEqual({ page: "voucher-segments", voucherId: "Vm91Y2hlcjox" });
     expect(routeOf(`${base}/discount-segments`, "?discountId=UHJvbW90aW9uOng")).toEqual({ page: "discount-segments", discountId: "UHJvbW90aW9uOng" });

@@ -177,6 +177,8 @@ def dashboard(browser, host_server, app_server, settings, tmp_path):
 
 
 def pytest_terminal_summary(terminalreporter):
+    if _missing:
+        terminalreporter.write_line(f"SKIPPED browser tests: {_missing}")
     if FIRST_PAINT:
         terminalreporter.write_line("Dashboard app, first contentful paint in chromium (ms): " + ", ".join(
             f"{page} {ms}" for page, ms in FIRST_PAINT.items()))

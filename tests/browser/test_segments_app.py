@@ -2,6 +2,7 @@
 
 import base64
 import json
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -304,3 +305,23 @@ def test_bulk_delete_from_the_grid(dashboard, shop):
     app.locator("tr", has_text="First to go").wait_for(state="detached", timeout=TIMEOUT)
     assert list(Segment.objects.values_list("name", flat=True)) == ["Stays"]
     assert dashboard.actions("notification")[-1]["payload"]["title"] == "Deleted 2 segment(s)"
+
+
+def test_the_dashboard_keeps_the_open_segment_in_its_url(dashboard, shop):
+    channel, _people = shop
+    created = dashboard.api("""mutation($c: ID!) { segmentCreate(input: {name: "Deep link",
+        channel: $c, conditions: "{\\"conditions\\": []}"}) { segment { id } } }""",
+                            {"c": gid("Channel", channel["id"])})
+    segment_id = created["segmentCreate"]["segment"]["id"]
+    app = dashboard.open("")
+    app.locator("tr", has_text="Deep link").click()
+    dashboard.page.wait_for_function("window.__actions.some(a => a.type === 'updateRouting')")
+    route = f"/segments/{quote(segment_id, safe='')}"
+    assert dashboard.actions("updateRouting")[-1]["payload"]["newRoute"] == route
+    # what the Dashboard loads for /extensions/app/<app>/segments/<id>: the app's URL + sub path
+    app = dashboard.open(route.lstrip("/"))
+    app.get_by_role("heading", name="Deep link").wait_for(timeout=TIMEOUT)
+    app.get_by_role("button", name="Back").click()
+    app.get_by_role("heading", name="Customer segments").wait_for(timeout=TIMEOUT)
+    assert dashboard.actions("updateRouting")[-1]["payload"]["newRoute"] == "/"
+    assert dashboard.real_errors() == []

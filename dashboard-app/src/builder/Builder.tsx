@@ -14,7 +14,7 @@ import { ValueEditor } from "./ValueEditor";
 
 type Ctx = {
   kinds: ConditionKinds; applyTo: string; tree: Tree; setTree: (t: Tree) => void;
-  errors: Map<string, NodeError[]>; readOnly: boolean; met?: Map<string, boolean>;
+  errors: Map<string, NodeError[]>; readOnly: boolean; met?: Map<string, { met: boolean; value: string | null }>;
 };
 const BuilderContext = createContext<Ctx | null>(null);
 const useCtx = () => useContext(BuilderContext)!;
@@ -85,7 +85,11 @@ function NodeView({ node, scope, depth }: { node: Node; scope: string; depth: nu
     <Button variant="tertiary" size="small" aria-label="Remove condition" onClick={() => setTree(removeNode(tree, node.id))}>Remove</Button>
   );
   const state = met?.get(node.id);
-  const mark = state === undefined ? null : <Text size={2} color={state ? "success1" : "critical1"} data-testid="explain-mark">{state ? "✓ met" : "✗ not met"}</Text>;
+  const mark = state === undefined ? null : (
+    <Text size={2} color={state.met ? "success1" : "critical1"} data-testid="explain-mark">
+      {state.met ? "✓ met" : "✗ not met"}{state.value != null ? ` (the customer's value: ${state.value})` : ""}
+    </Text>
+  );
   if (node.kind === "group" && node.group) {
     return (
       <Box data-node={node.id} display="flex" flexDirection="column" gap={2}>

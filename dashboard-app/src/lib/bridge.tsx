@@ -15,6 +15,7 @@ export type Bridge = {
   redirect: (to: string, newContext?: boolean) => void;
   closePopup: () => void;
   resize: (height: number) => void;
+  route: (path: string) => void; // the Dashboard keeps it in its URL (reload, back, share)
 };
 
 let instance: AppBridge | undefined;
@@ -47,6 +48,7 @@ function BridgeState({ children }: { children: ReactNode }) {
       redirect: (to, newContext = false) => send(actions.Redirect({ to, newContext })),
       closePopup: () => send(actions.PopupClose()),
       resize: (height) => send(actions.WidgetResize({ height })),
+      route: (path) => send(actions.UpdateRouting({ newRoute: path })),
     };
   }, [appBridgeState]);
   return <BridgeContext.Provider value={bridge}>{children}</BridgeContext.Provider>;

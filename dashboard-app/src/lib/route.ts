@@ -1,7 +1,7 @@
 // Which page the Dashboard opened: the path below <plugin>/app/ (one of the extension urls of
 // the manifest) and the mount's query parameters (customerId, voucherId, discountId, ...).
 export type Route =
-  | { page: "home" }
+  | { page: "home"; segment?: string }
   | { page: "customer-widget"; customerId: string | null }
   | { page: "discount-segments"; discountId: string | null }
   | { page: "voucher-segments"; voucherId: string | null };
@@ -18,7 +18,9 @@ export function routeOf(pathname: string, search: string): Route {
       return { page: name, discountId: params.get("discountId") ?? params.get("promotionId") };
     case "voucher-segments":
       return { page: name, voucherId: params.get("voucherId") };
-    default:
-      return { page: "home" };
+    default: {
+      const match = /^segments\/([^/]+)$/.exec(rest);
+      return match ? { page: "home", segment: decodeURIComponent(match[1]!) } : { page: "home" };
+    }
   }
 }

@@ -194,8 +194,8 @@ function Explain({ segment, kinds }: { segment: Segment; kinds: ConditionKinds }
   const [error, setError] = useState<string | null>(null);
   const tree = useMemo(() => load(JSON.parse(segment.conditions)), [segment.conditions]);
   const met = useMemo(() => {
-    const byPath = new Map((result?.nodes ?? []).map((n) => [n.path, n.met]));
-    const m = new Map<string, boolean>();
+    const byPath = new Map((result?.nodes ?? []).map((n) => [n.path, { met: n.met, value: n.value }]));
+    const m = new Map<string, { met: boolean; value: string | null }>();
     for (const [nodeId, path] of nodePaths(tree)) if (byPath.has(path)) m.set(nodeId, byPath.get(path)!);
     return m;
   }, [result, tree]);
