@@ -143,16 +143,28 @@ def catalogue_changed() -> list[int]:
 def shared_data_changed(matches, real_time: bool = True) -> list[int]:
     """Data many customers share changed at once (a customer type deleted and its customers
     moved, an attribute value renamed or deleted): refresh the segments that read it (with the
-    real-time check off, mark their channels for the combined refresh). Returns their ids."""
-    from . import tasks
-
+    real-time check off, mark their channels for the combined refresh). The refresh tasks are
+    queued once the caller's transaction commits; a broker that refuses them falls back to the
+    mark (the combined refresh retries), and never raises into the caller. Returns their ids."""
     segments = segments_using(matches)
     for segment in segments:
         if real_time:
-            tasks.request_refresh(segment)
+            transaction.on_commit(functools.partial(_queue_refresh, segment.pk,
+                                                    segment.channel_id), robust=True)
         else:
             mark_pending(segment.channel_id)
     return [s.pk for s in segments]
+
+
+def _queue_refresh(segment_id: int, channel_id: int) -> None:
+    from .tasks import refresh_segment_task
+
+    try:
+        refresh_segment_task.delay(segment_id)
+    except Exception:  # noqa: BLE001  (kombu's OperationalError, a timeout, ...)
+        logger.exception("refresh of segment %s could not be queued; its channel is marked "
+                         "for the combined refresh", segment_id)
+        mark_pending(channel_id)
 
 
 @never_raises

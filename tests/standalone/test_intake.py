@@ -223,3 +223,24 @@ def test_catalogue_changes_mark_the_channels_of_segments_with_product_conditions
     assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel["id"]]
     update_segment(by_category, status="inactive")
     assert intake.catalogue_changed() == []
+
+
+def test_a_broker_that_refuses_the_refresh_marks_the_channel_and_never_raises(channel,
+                                                                             monkeypatch):
+    """Shared-data events arrive inside Saleor's mutations: a broker that is down must not
+    break them; the combined refresh (refresh_pending) takes the work instead."""
+    from saleor_segments import tasks
+    from saleor_segments.models import PendingRefresh
+
+    segment = create_segment(name="t", channel_id=channel["id"], conditions={"conditions": [
+        {"kind": "customer.field", "field": "customer_type", "operator": "undefined",
+         "value": True}]})
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("broker unreachable")
+
+    monkeypatch.setattr(tasks.refresh_segment_task, "delay", down)
+    with django_capture():
+        assert intake.shared_data_changed(
+            lambda node: getattr(node, "field", None) == "customer_type") == [segment.pk]
+    assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel["id"]]
