@@ -153,10 +153,15 @@ class DryRun:
         return self.eligible_customers / self.customers if self.customers else 0.0
 
 
-def dry_run(kind: str, discount_id) -> DryRun:
+SAVED = object()
+
+
+def dry_run(kind: str, discount_id, segment_ids=SAVED) -> DryRun:
     """How many customers a discount reaches through its segments, and their share; also
-    how many members its segments have in all (inactive and staff accounts included)."""
-    segment_ids = restriction(kind, discount_id)
+    how many members its segments have in all (inactive and staff accounts included).
+    ``segment_ids`` answers for a choice not saved yet (empty: no limit)."""
+    segment_ids = (restriction(kind, discount_id) if segment_ids is SAVED
+                   else tuple(segment_ids) or None)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM account_user WHERE NOT is_staff AND is_active")
         customers = cursor.fetchone()[0]

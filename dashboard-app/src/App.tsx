@@ -1,5 +1,5 @@
-import { Box, Text } from "@saleor/macaw-ui";
-import { lazy, Suspense, useState } from "react";
+import { Box, Text, useTheme } from "@saleor/macaw-ui";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Tabs } from "./components/ui";
 import { useBridge } from "./lib/bridge";
 import { routeOf } from "./lib/route";
@@ -33,6 +33,8 @@ export type Nav = { view: "segments" } | { view: "segment"; id: string | null } 
 
 export function App() {
   const bridge = useBridge();
+  const { setTheme } = useTheme();
+  useEffect(() => setTheme(bridge.theme === "dark" ? "defaultDark" : "defaultLight"), [bridge.theme]);
   const route = routeOf(window.location.pathname, window.location.search);
   const [nav, go] = useState<Nav>(() => (route.page === "home" && route.segment ? { view: "segment", id: route.segment } : { view: "segments" }));
   const setNav = (next: Nav) => {
@@ -42,6 +44,7 @@ export function App() {
   if (!bridge.ready) return <Waiting />;
   if (!bridge.permissions.includes(MANAGE_USERS)) return <NoPermission />;
   return (
+    <Box backgroundColor="default1" color="default1" data-theme={bridge.theme} style={{ minHeight: "100vh" }}>
     <Suspense fallback={<Waiting />}>
       {route.page === "customer-widget" && <CustomerWidget customerId={route.customerId} />}
       {route.page === "voucher-segments" && <DiscountPopup target={{ voucher: route.voucherId }} />}
@@ -66,5 +69,6 @@ export function App() {
         </Box>
       )}
     </Suspense>
+    </Box>
   );
 }

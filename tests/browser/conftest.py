@@ -113,11 +113,11 @@ class Dashboard:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
-    def open(self, route="", **mount):
+    def open(self, route="", theme="light", **mount):
         from urllib.parse import urlencode
 
         query = {"domain": "127.0.0.1", "saleorApiUrl": f"{self.server}{PLUGIN}standalone/saleor-api/",
-                 "id": "QXBwOjE=", "theme": "light", **mount}
+                 "id": "QXBwOjE=", "theme": theme, **mount}
         app = f"{self.server}{PLUGIN}app/{route}?{urlencode(query)}"
         self.page.goto(f"{self.host}/host.html?{urlencode({'app': app, 'token': self.token})}")
         self.app = self.page.frame_locator("#app")

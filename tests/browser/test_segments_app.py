@@ -174,10 +174,13 @@ def test_limit_a_voucher_to_a_segment_from_its_popup(dashboard, shop):
     app = dashboard.open("voucher-segments", voucherId=gid("Voucher", voucher["id"]))
     app.get_by_text("Limit to segments").wait_for(timeout=TIMEOUT)
     record_first_paint(dashboard, "voucher popup")
-    app.get_by_test_id("dry-run").filter(has_text="No limit saved").wait_for(timeout=TIMEOUT)
+    app.get_by_test_id("dry-run").filter(has_text="Saved: no limit").wait_for(timeout=TIMEOUT)
     app.get_by_label("Californians").check()
+    # the dry run of the ticked segments, before saving
+    app.get_by_test_id("dry-run").filter(has_text="Not saved yet: 3 of 4 customers").wait_for(timeout=TIMEOUT)
+    assert not DiscountRestriction.objects.exists()
     app.get_by_role("button", name="Save").click()
-    app.get_by_test_id("dry-run").filter(has_text="3 of 4 customers").wait_for(timeout=TIMEOUT)
+    app.get_by_test_id("dry-run").filter(has_text="Saved: 3 of 4 customers").wait_for(timeout=TIMEOUT)
     dashboard.screenshot("voucher-popup")
     restriction = DiscountRestriction.objects.get()
     assert str(restriction.discount_id) == str(voucher["id"])
@@ -265,8 +268,8 @@ def test_first_paint_of_each_page(dashboard, shop):
     voucher = insert("discount_voucher", name="WELCOME10")
     documents = {"segment grid": ("", {}, "Add segment"),
                  "customer widget": ("customer-widget", {"customerId": gid("User", people["Ann"]["id"])}, "Not in any segment."),
-                 "voucher popup": ("voucher-segments", {"voucherId": gid("Voucher", voucher["id"])}, "No limit saved"),
-                 "discount popup": ("discount-segments", {"discountId": gid("Promotion", promotion["id"])}, "No limit saved")}
+                 "voucher popup": ("voucher-segments", {"voucherId": gid("Voucher", voucher["id"])}, "Saved: no limit"),
+                 "discount popup": ("discount-segments", {"discountId": gid("Promotion", promotion["id"])}, "Saved: no limit")}
     for page, (route, mount, ready) in documents.items():
         app = dashboard.open(route, **mount)
         app.get_by_text(ready).first.wait_for(timeout=TIMEOUT)
@@ -325,3 +328,14 @@ def test_the_dashboard_keeps_the_open_segment_in_its_url(dashboard, shop):
     app.get_by_role("heading", name="Customer segments").wait_for(timeout=TIMEOUT)
     assert dashboard.actions("updateRouting")[-1]["payload"]["newRoute"] == "/"
     assert dashboard.real_errors() == []
+
+
+def test_the_dashboards_dark_theme_is_followed(dashboard, shop):
+    app = dashboard.open("", theme="dark")
+    app.get_by_role("heading", name="Customer segments").wait_for(timeout=TIMEOUT)
+    shell = app.locator("[data-theme]").first
+    assert shell.get_attribute("data-theme") == "dark"
+    red, green, blue = map(int, shell.evaluate(
+        "e => getComputedStyle(e).backgroundColor.match(/\\d+/g).slice(0, 3)"))
+    assert red + green + blue < 3 * 80  # a dark background, as in the Dashboard's dark mode
+    dashboard.screenshot("segment-grid-dark")

@@ -42,7 +42,7 @@ function BridgeState({ children }: { children: ReactNode }) {
       token: appBridgeState?.token,
       saleorApiUrl: appBridgeState?.saleorApiUrl ?? "",
       dashboardUrl: referrer,
-      theme: appBridgeState?.theme === "dark" ? "dark" : "light",
+      theme: (appBridgeState?.theme ?? new URLSearchParams(window.location.search).get("theme")) === "dark" ? "dark" : "light",
       permissions: (appBridgeState?.appPermissions ?? []) as string[],
       notify: (status, title, text) => send(actions.Notification({ status, title, text })),
       redirect: (to, newContext = false) => send(actions.Redirect({ to, newContext })),

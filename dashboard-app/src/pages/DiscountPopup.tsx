@@ -28,8 +28,12 @@ export default function DiscountPopup({ target }: { target: Target }) {
   useEffect(() => {
     if (current.data && chosen === null) setChosen(new Set(current.data.map((s) => s.id)));
   }, [current.data]);
-  const dryRun = useAsync(() => (id ? gql<{ discountSegmentDryRun: DryRun }>(`query($id: ID) { discountSegmentDryRun(${arg}: $id) { restricted eligibleCustomers customers share } }`, { id })
-    .then((d) => d.discountSegmentDryRun) : Promise.resolve(null)), [id, current.data]);
+  // the dry run of what is ticked (not saved yet: `segments`), or of the saved limit
+  const tickedKey = chosen ? [...chosen].sort().join(",") : null;
+  const savedKey = current.data ? current.data.map((x) => x.id).sort().join(",") : null;
+  const dryRun = useAsync(() => (id && tickedKey !== null ? gql<{ discountSegmentDryRun: DryRun }>(
+    `query($id: ID, $segments: [ID!]) { discountSegmentDryRun(${arg}: $id, segments: $segments) { restricted eligibleCustomers customers share } }`,
+    { id, segments: tickedKey ? tickedKey.split(",") : [] }).then((d) => d.discountSegmentDryRun) : Promise.resolve(null)), [id, tickedKey, savedKey]);
   useEffect(() => setDry(dryRun.data ?? null), [dryRun.data]);
 
   if (!id) return <Box padding={4}><Text color="default2">Open a {isVoucher ? "voucher" : "discount"} to limit it to segments.</Text></Box>;
@@ -37,8 +41,6 @@ export default function DiscountPopup({ target }: { target: Target }) {
 
   const segments = all.data ?? [];
   const picked = chosen ?? new Set<string>();
-  // what the dry run would say for the picked segments: the union of their members is only
-  // known to the server, so the number shown is the saved state's dry run, re-run after saving
   async function saveChoice() {
     setSaving(true);
     const mutation = isVoucher ? "voucherSegmentsSet(voucher: $id, segments: $segments)" : "promotionSegmentsSet(promotion: $id, segments: $segments)";
@@ -75,9 +77,10 @@ export default function DiscountPopup({ target }: { target: Target }) {
       <Box padding={3} borderRadius={4} backgroundColor="default2" data-testid="dry-run">
         {dry ? (
           <Text size={3}>
+            {tickedKey === savedKey ? "Saved: " : "Not saved yet: "}
             {dry.restricted
-              ? `Saved limit: ${dry.eligibleCustomers.toLocaleString("en")} of ${dry.customers.toLocaleString("en")} customers are eligible (${(dry.share * 100).toFixed(1)}%).`
-              : `No limit saved: all ${dry.customers.toLocaleString("en")} customers are eligible.`}
+              ? `${dry.eligibleCustomers.toLocaleString("en")} of ${dry.customers.toLocaleString("en")} customers are eligible (${(dry.share * 100).toFixed(1)}%).`
+              : `no limit, all ${dry.customers.toLocaleString("en")} customers are eligible.`}
           </Text>
         ) : <Text size={2} color="default2">{dryRun.loading ? "Dry run…" : "No dry run."}</Text>}
       </Box>

@@ -96,6 +96,8 @@ class DiscountQueries(graphene.ObjectType):
                     "Requires MANAGE_DISCOUNTS.")
     discount_segment_dry_run = graphene.Field(
         DiscountSegmentDryRun, promotion=graphene.ID(), voucher=graphene.ID(),
+        segments=graphene.List(graphene.NonNull(graphene.ID), description=(
+            "Count as if limited to these segments (empty: no limit), without saving.")),
         description="How many customers a limited promotion or voucher reaches now, and their "
                     "share of the store's customers. Requires MANAGE_DISCOUNTS.")
 
@@ -111,13 +113,15 @@ class DiscountQueries(graphene.ObjectType):
 
     @staticmethod
     @permission_required(Permission.MANAGE_DISCOUNTS)
-    def resolve_discount_segment_dry_run(_root, info, promotion=None, voucher=None):
+    def resolve_discount_segment_dry_run(_root, info, promotion=None, voucher=None,
+                                         segments=None):
         if (promotion is None) == (voucher is None):
             raise InputError.one("promotion", "required", "Give a promotion or a voucher.")
+        choice = discounts.SAVED if segments is None else segment_pks(segments)
         if promotion is not None:
-            result = discounts.dry_run(discounts.PROMOTION, promotion_id(promotion))
+            result = discounts.dry_run(discounts.PROMOTION, promotion_id(promotion), choice)
         else:
-            result = discounts.dry_run(discounts.VOUCHER, voucher_id(voucher))
+            result = discounts.dry_run(discounts.VOUCHER, voucher_id(voucher), choice)
         return DiscountSegmentDryRun(restricted=result.restricted, members=result.members,
                                      eligible_customers=result.eligible_customers,
                                      customers=result.customers, share=result.share)
