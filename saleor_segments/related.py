@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from .conditions import Scope, ValidationContext, parse_tree
+from .conditions.sql import Fragment
 from .evaluation.compile import Compiler
 from .models import RelatedProductRule
 from .shoppers import segments_of
@@ -25,7 +26,7 @@ def product_tree(data):
     return parse_tree(data or {}, ValidationContext(declared_fields=None), scope=Scope.ITEM)
 
 
-def _where(data, channel_id: int) -> tuple[str, list]:
+def _where(data, channel_id: int) -> Fragment:
     return Compiler(channel_id).group(product_tree(data), "i")
 
 

@@ -6,6 +6,7 @@ from .ast import Group
 from .base import Condition, Event, FieldCondition, Scope
 from .operators import Comparison
 from .registry import register
+from .sql import Fragment, sql
 from .values import COUNTRY, STRING
 
 ADDRESS_FIELDS = {
@@ -33,10 +34,7 @@ class AddressField(FieldCondition):
         return self.cmp.sql(f"{alias}.{self.field}")
 
     def observed_sql(self, c, alias):
-        return f"{alias}.{self.field}", []
-
-    def evaluate(self, e, row):
-        return self.cmp.matches(row[self.field], e.now)
+        return sql("{}.{}", alias, self.field)
 
 
 class AddressContainer(Condition):
@@ -77,33 +75,24 @@ class CustomerAddress(AddressContainer):
 
     def to_sql(self, c, alias):
         a, outer, key, source = self._addresses(c, alias)
-        return c.related(outer, key, source, [])(*c.group(self.match, a))
+        return c.related(outer, key, source)(c.group(self.match, a))
 
-    def observed_child_sql(self, c, alias, child) -> tuple[str, list] | None:
+    def observed_child_sql(self, c, alias, child) -> Fragment | None:
         """For explain: what ``child`` compares on each of the customer's addresses (a list,
         in address order), or None when the child compares no single value."""
         a, outer, key, source = self._addresses(c, alias)
         observed = child.observed_sql(c, a) if isinstance(child, Condition) else None
         if observed is None:
             return None
-        return (f"(SELECT array_agg({observed[0]} ORDER BY {a}.id) {source} AND {key} = "
-                f"{outer})"), observed[1]
+        return sql("(SELECT array_agg({} ORDER BY {a}.id) {} AND {} = {})",
+                   observed, source, key, outer, a=a)
 
-    def _addresses(self, c, alias) -> tuple[str, str, str, str]:
+    def _addresses(self, c, alias) -> tuple[str, str, str, Fragment]:
         """(address alias, shopper-side column, address-side key, ``FROM ... WHERE ...``)."""
         a = c.alias("a")
         if self.address == "any":
             return (a, f"{alias}.id", f"{a}ua.user_id",
-                    f"FROM account_user_addresses {a}ua JOIN account_address {a} "
-                    f"ON {a}.id = {a}ua.address_id WHERE TRUE")
+                    sql("FROM account_user_addresses {a}ua JOIN account_address {a} "
+                        "ON {a}.id = {a}ua.address_id WHERE TRUE", a=a))
         return (a, f"{alias}.{self.address}_address_id", f"{a}.id",
-                f"FROM account_address {a} WHERE TRUE")
-
-    def evaluate(self, e, row):
-        if self.address == "any":
-            ids = [link["address_id"] for link in
-                   e.snap.by("account_user_addresses", "user_id").get(row["id"], [])]
-        else:
-            ids = [row[f"{self.address}_address_id"]]
-        addresses = [e.snap.one("account_address", "id", pk) for pk in ids if pk]
-        return any(e.group(self.match, a) for a in addresses if a)
+                sql("FROM account_address {} WHERE TRUE", a))

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from .errors import ConditionError, ConditionErrorCode, join_path
 from .operators import OPERATOR_LABELS, Comparison
+from .sql import Fragment
 from .values import ValueType
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..evaluation.compile import Compiler
-    from ..evaluation.python import Evaluator
 
 
 class Scope(str, Enum):
@@ -108,15 +108,11 @@ class Condition:
     def params_json(self) -> dict:
         raise NotImplementedError
 
-    def to_sql(self, c: Compiler, alias: str) -> tuple[str, list]:
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         """A non-NULL boolean SQL expression over the scope row ``alias``."""
         raise NotImplementedError
 
-    def evaluate(self, e: Evaluator, row) -> bool:
-        """The same decision in Python, over the snapshot row ``row`` (reference)."""
-        raise NotImplementedError
-
-    def observed_sql(self, c: Compiler, alias: str) -> tuple[str, list] | None:
+    def observed_sql(self, c: Compiler, alias: str) -> Fragment | None:
         """SQL of the value this condition compares, for explain (None: just met or not).
         Aggregating kinds get theirs from ``Compiler.aggregate`` without overriding this."""
         return None

@@ -3,11 +3,11 @@
 A customer meets a cart condition when one of their checkouts in the channel meets it."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from .base import Event, FieldCondition
 from .operators import Comparison
 from .registry import register
+from .sql import sql
 from .values import INTEGER, NUMBER, STRING
 
 CART_FIELDS = {
@@ -46,32 +46,11 @@ class CartField(FieldCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        source, ca, key, params = c.carts()
-        return c.related(c.shopper(alias), key, source, params)(
-            *self.cmp.sql(cart_expression(self.field, ca)))
+        carts = c.carts()
+        return c.related(c.shopper(alias), carts.key, carts.source)(
+            self.cmp.sql(cart_expression(self.field, carts.alias)))
 
     def observed_sql(self, c, alias):
-        source, ca, key, params = c.carts()
-        return (f"(SELECT array_agg({cart_expression(self.field, ca)}) {source} "
-                f"AND {key} = {c.shopper(alias)})"), params
-
-    def evaluate(self, e, row):
-        return any(self.cmp.matches(self.value_of(e, cart), e.now) for cart in e.carts(row))
-
-    def value_of(self, e, cart):
-        lines = e.snap.by("checkout_checkoutline", "checkout_id").get(cart["token"], [])
-        if self.field == "lines":
-            return len(lines)
-        if self.field == "quantity":
-            return sum(line["quantity"] for line in lines)
-        if self.field == "tax":
-            gross, net = cart["total_gross_amount"], cart["total_net_amount"]
-            return None if gross is None or net is None else gross - net
-        if self.field == "gift_cards":
-            links = e.snap.by("checkout_checkout_gift_cards", "checkout_id").get(cart["token"], [])
-            cards = [e.snap.one("giftcard_giftcard", "id", link["giftcard_id"]) for link in links]
-            return sum((g["current_balance_amount"] for g in cards), Decimal(0))
-        column = {"subtotal": "subtotal_gross_amount", "total": "total_gross_amount",
-                  "shipping": "shipping_price_gross_amount", "discount": "discount_amount",
-                  "voucher_code": "voucher_code"}[self.field]
-        return cart[column]
+        carts = c.carts()
+        return sql("(SELECT array_agg({}) {} AND {} = {})", cart_expression(
+            self.field, carts.alias), carts.source, carts.key, c.shopper(alias))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from .base import Condition, Event, FieldCondition, Reader, cmp_json
 from .operators import NOW, Comparison, sql_any
 from .registry import register
+from .sql import Fragment, sql, value
 from .values import BOOLEAN, DATE, DECLARABLE_TYPES, INTEGER, NUMBER, STRING, IdType
 
 TIMESTAMP_FIELDS = {"date_joined", "last_login"}
@@ -41,10 +42,7 @@ class CustomerField(FieldCondition):
         return self.cmp.sql(f"{alias}.{self.column}", timestamp=self.field in TIMESTAMP_FIELDS)
 
     def observed_sql(self, c, alias):
-        return f"{alias}.{self.column}", []
-
-    def evaluate(self, e, row):
-        return self.cmp.matches(row[self.column], e.now)
+        return sql("{}.{}", alias, self.column)
 
 
 class DeclaredFieldCondition(Condition):
@@ -99,38 +97,23 @@ class CustomerAttribute(DeclaredFieldCondition):
 
     def to_sql(self, c, alias):
         av, source = self._values(c)
-        exists = c.related(f"{alias}.id", f"{av}u.user_id", source, [self.key])
+        exists = c.related(f"{alias}.id", f"{av}u.user_id", source)
         column = self.COLUMNS[self.cmp.type.name]
         return sql_any(self.cmp, exists, f"{av}.{column}", timestamp=self.cmp.type.name == "date")
 
     def observed_sql(self, c, alias):
         """The customer's values of the attribute (a list: multi-select attributes)."""
         av, source = self._values(c)
-        return (f"(SELECT array_agg({av}.{self.COLUMNS[self.cmp.type.name]} ORDER BY {av}.id) "
-                f"{source} AND {av}u.user_id = {alias}.id)"), [self.key]
+        return sql("(SELECT array_agg({av}.{column} ORDER BY {av}.id) {source} "
+                   "AND {av}u.user_id = {alias}.id)", av=av, source=source, alias=alias,
+                   column=self.COLUMNS[self.cmp.type.name])
 
-    def _values(self, c) -> tuple[str, str]:
+    def _values(self, c) -> tuple[str, Fragment]:
         av = c.alias("av")
-        return av, (f"FROM attribute_assigneduserattributevalue {av}u "
-                    f"JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
-                    f"JOIN attribute_attribute {av}a ON {av}a.id = {av}.attribute_id "
-                    f"WHERE {av}a.slug = %s")
-
-    def evaluate(self, e, row):
-        attribute = e.snap.one("attribute_attribute", "slug", self.key)
-        values = []
-        for assigned in e.snap.by("attribute_assigneduserattributevalue", "user_id")[row["id"]]:
-            value = e.snap.one("attribute_attributevalue", "id", assigned["value_id"])
-            if attribute and value["attribute_id"] == attribute["id"]:
-                values.append(attribute_value(value, self.cmp.type.name))
-        return self.cmp.matches_any(values, e.now)
-
-
-def attribute_value(value: dict, type_name: str):
-    if type_name == "number":
-        number = value["numeric"]
-        return None if number is None else Decimal(format(number, ".15g"))  # as PG casts float8
-    return value[{"string": "name", "date": "date_time", "boolean": "boolean"}[type_name]]
+        return av, sql("FROM attribute_assigneduserattributevalue {av}u "
+                       "JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
+                       "JOIN attribute_attribute {av}a ON {av}a.id = {av}.attribute_id "
+                       "WHERE {av}a.slug = {key}", av=av, key=value(self.key))
 
 
 _NUMERIC = re.compile(r" *[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+) *")
@@ -174,18 +157,11 @@ class CustomerMetadata(DeclaredFieldCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        expr = f"({alias}.{self.source} ->> %s)"
+        expr = sql("({}.{} ->> {})", alias, self.source, value(self.key))
         cast = self.CASTS.get(self.cmp.type.name)
         if cast:
-            expr = f"{cast}{expr}"
-        sql, params = self.cmp.sql(expr)
-        # Comparison.sql writes the expression (with the key's placeholder) before its own
-        # placeholders, once per use: bind the key that many times, first
-        return sql, [self.key] * sql.count(expr) + params
-
-    def evaluate(self, e, row):
-        raw = (row[self.source] or {}).get(self.key)
-        return self.cmp.matches(metadata_value(raw, self.cmp.type.name), e.now)
+            expr = sql("{}{}", cast, expr)
+        return self.cmp.sql(expr)  # the key's parameter goes wherever the expression does
 
 
 @register
@@ -211,18 +187,9 @@ class GiftCardBalance(Condition):
     def to_sql(self, c, alias):
         g = c.alias("gc")
         owner = f"COALESCE({g}.assigned_to_id, {g}.used_by_id)"
-        source = (f"FROM giftcard_giftcard {g} WHERE {g}.is_active AND ({g}.expiry_date IS NULL "
-                  f"OR {g}.expiry_date >= (%s::timestamptz AT TIME ZONE 'UTC')::date) AND "
-                  f"{g}.currency = (SELECT currency_code FROM channel_channel WHERE id = %s)")
+        source = sql("FROM giftcard_giftcard {g} WHERE {g}.is_active AND ({g}.expiry_date IS NULL "
+                     "OR {g}.expiry_date >= ({now}::timestamptz AT TIME ZONE 'UTC')::date) AND "
+                     "{g}.currency = (SELECT currency_code FROM channel_channel WHERE id = "
+                     "{channel})", g=g, now=value(NOW), channel=value(c.channel_id))
         return c.aggregate(outer=f"{alias}.id", key=owner, source=source,
-                           params=[NOW, c.channel_id], agg=f"sum({g}.current_balance_amount)",
-                           zero=Decimal(0), cmp=self.cmp)
-
-    def evaluate(self, e, row):
-        today = e.now.astimezone(dt.UTC).date()
-        channel = e.snap.one("channel_channel", "id", e.channel_id)
-        total = sum((g["current_balance_amount"] for g in e.snap.rows["giftcard_giftcard"]
-                     if (g["assigned_to_id"] or g["used_by_id"]) == row["id"] and g["is_active"]
-                     and (g["expiry_date"] is None or g["expiry_date"] >= today)
-                     and channel and g["currency"] == channel["currency_code"]), Decimal(0))
-        return self.cmp.matches(total, e.now)
+                           agg=f"sum({g}.current_balance_amount)", zero=Decimal(0), cmp=self.cmp)

@@ -1,16 +1,17 @@
-"""Operators: how ``{"operator": ..., "value": ...}`` becomes SQL and a Python check.
+"""Operators: how ``{"operator": ..., "value": ...}`` becomes SQL.
 
-Semantics shared by SQL and Python (and by the reference evaluator in tests):
+Semantics (README, Conditions; the reference evaluator in tests/reference checks them on its own):
 - an undefined value (NULL, or an empty string) never meets a positive operator;
 - a negative operator (is_not, not_in, not_contains) is exactly NOT the positive one, so it is
   met by undefined values;
 - strings compare case-insensitively; dates compare as UTC calendar dates.
 """
 
-import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .sql import Fragment, Part, sql, value
 from .values import DateType, StringType, ValueType
 
 NOW = object()  # placeholder in SQL params for the evaluation time, bound at execution
@@ -94,90 +95,54 @@ class Comparison:
 
     # --- SQL -------------------------------------------------------------------------------
 
-    def sql(self, expr: str, timestamp: bool = False) -> tuple[str, list]:
-        """Non-NULL boolean SQL for a single-valued expression."""
+    def sql(self, expr: Part, timestamp: bool = False) -> Fragment:
+        """Non-NULL boolean SQL for a single-valued expression (a fragment: its parameters
+        are repeated wherever the expression is)."""
         if self.operator == "undefined":
-            sql = self._undefined_sql(expr)
-            return (sql if self.value else f"NOT {sql}"), []
-        sql, params = self.positive()._positive_sql(expr, timestamp)
-        sql = f"COALESCE({sql}, false)"  # NULL (undefined) never meets a positive operator
-        return (f"NOT {sql}" if self.negative else sql), params
+            undefined = self._undefined_sql(expr)
+            return undefined if self.value else sql("NOT {}", undefined)
+        # NULL (undefined) never meets a positive operator
+        met = sql("COALESCE({}, false)", self.positive()._positive_sql(expr, timestamp))
+        return sql("NOT {}", met) if self.negative else met
 
-    def _undefined_sql(self, expr):
+    def _undefined_sql(self, expr: Part) -> Fragment:
         if isinstance(self.type, StringType):
-            return f"COALESCE({expr}, '') = ''"
-        return f"({expr} IS NULL)"
+            return sql("COALESCE({}, '') = ''", expr)
+        return sql("({} IS NULL)", expr)
 
-    def _positive_sql(self, expr, timestamp):
-        op, value, cast = self.operator, self.value, self.type.sql_cast
+    def _positive_sql(self, expr: Part, timestamp: bool) -> Fragment:
+        op, v, cast = self.operator, self.value, self.type.sql_cast
         if op == "in_last_days":
             if timestamp:
-                return f"{expr} >= %s::timestamptz - make_interval(days => %s)", [NOW, value]
-            return f"{expr} >= (%s::timestamptz AT TIME ZONE 'UTC')::date - %s", [NOW, value]
+                return sql("{} >= {}::timestamptz - make_interval(days => {})",
+                           expr, value(NOW), value(v))
+            return sql("{} >= ({}::timestamptz AT TIME ZONE 'UTC')::date - {}",
+                       expr, value(NOW), value(v))
         if timestamp and isinstance(self.type, DateType):
-            expr = f"({expr} AT TIME ZONE 'UTC')::date"
+            expr = sql("({} AT TIME ZONE 'UTC')::date", expr)
         if isinstance(self.type, StringType):
-            expr = f"lower({expr})"
-            value = tuple(v.lower() for v in value) if isinstance(value, tuple) else value.lower()
+            expr = sql("lower({})", expr)
+            v = tuple(x.lower() for x in v) if isinstance(v, tuple) else v.lower()
             if op == "contains":
-                return f"strpos({expr}, %s) > 0", [value]
+                return sql("strpos({}, {}) > 0", expr, value(v))
         if op == "is":
-            return f"{expr} = %s::{cast}", [value]
+            return sql("{} = {}::{}", expr, value(v), cast)
         if op == "in":
-            return f"{expr} = ANY(%s::{cast}[])", [list(value)]
+            return sql("{} = ANY({}::{}[])", expr, value(list(v)), cast)
         if op == "between":
-            return f"{expr} BETWEEN %s::{cast} AND %s::{cast}", list(value)
-        return f"{expr} {_SQL_OP[op]} %s::{cast}", [value]
-
-    # --- Python ----------------------------------------------------------------------------
-
-    def matches(self, actual, now: dt.datetime) -> bool:
-        """The Python twin of ``sql`` for one value (a date column may hold datetimes)."""
-        undefined = actual is None or (isinstance(self.type, StringType) and actual == "")
-        if self.operator == "undefined":
-            return undefined == self.value
-        result = not undefined and self.positive()._positive_match(actual, now)
-        return not result if self.negative else result
-
-    def matches_any(self, values, now: dt.datetime) -> bool:
-        """Multi-valued subject: positive operators need one match, negative ones none."""
-        values = [v for v in values if v is not None and v != ""]
-        if self.operator == "undefined":
-            return (not values) == self.value
-        found = any(self.positive()._positive_match(v, now) for v in values)
-        return not found if self.negative else found
-
-    def _positive_match(self, actual, now):
-        op, value = self.operator, self.value
-        if op == "in_last_days":
-            if isinstance(actual, dt.datetime):
-                return actual >= now - dt.timedelta(days=value)
-            return actual >= now.astimezone(dt.UTC).date() - dt.timedelta(days=value)
-        if isinstance(actual, dt.datetime) and isinstance(self.type, DateType):
-            actual = actual.astimezone(dt.UTC).date()
-        if isinstance(self.type, StringType):
-            actual = actual.lower()
-            value = tuple(v.lower() for v in value) if isinstance(value, tuple) else value.lower()
-            if op == "contains":
-                return value in actual
-        if op == "is":
-            return actual == value
-        if op == "in":
-            return actual in value
-        if op == "between":
-            return value[0] <= actual <= value[1]
-        return {"gt": actual > value, "gte": actual >= value,
-                "lt": actual < value, "lte": actual <= value}[op]
+            return sql("{} BETWEEN {}::{c} AND {}::{c}", expr, value(v[0]), value(v[1]), c=cast)
+        return sql("{} {} {}::{}", expr, _SQL_OP[op], value(v), cast)
 
 
-def sql_any(cmp: Comparison, exists, expr: str, timestamp: bool = False) -> tuple[str, list]:
-    """Comparison over a multi-valued subject (the twin of ``Comparison.matches_any``).
+def sql_any(cmp: Comparison, exists: Callable[[Fragment], Fragment], expr: Part,
+            timestamp: bool = False) -> Fragment:
+    """Comparison over a multi-valued subject: a positive operator needs one related row to
+    meet it, a negative one none (undefined: no row with a defined value).
 
-    ``exists(cond_sql, cond_params)`` returns SQL that is true when some related row meets the
-    condition; ``expr`` is the value column of those rows."""
+    ``exists(condition)`` returns SQL that is true when some related row meets the condition;
+    ``expr`` is the value column of those rows."""
     if cmp.operator == "undefined":
-        inner, params = exists(f"NOT {cmp._undefined_sql(expr)}", [])
-        return (f"NOT {inner}" if cmp.value else inner), params
-    positive_sql, positive_params = cmp.positive().sql(expr, timestamp)
-    inner, params = exists(positive_sql, positive_params)
-    return (f"NOT {inner}" if cmp.negative else inner), params
+        inner = exists(sql("NOT {}", cmp._undefined_sql(expr)))
+        return sql("NOT {}", inner) if cmp.value else inner
+    inner = exists(cmp.positive().sql(expr, timestamp))
+    return sql("NOT {}", inner) if cmp.negative else inner

@@ -9,8 +9,9 @@ from .address import AddressContainer
 from .ast import Group
 from .base import Condition, Event, FieldCondition, Scope, cmp_json
 from .operators import Comparison
-from .products import ItemsCondition, Period, line_item
+from .products import ItemsCondition, Period
 from .registry import register
+from .sql import TRUE, sql, value
 from .values import BOOLEAN, INTEGER, NUMBER, ChoiceType
 
 MEASURES = {"count": INTEGER, "total": NUMBER, "average": NUMBER, "quantity": INTEGER}
@@ -55,34 +56,18 @@ class Orders(Condition):
 
     def to_sql(self, c, alias):
         o = c.alias("o")
-        inner, inner_params = c.group(self.match, o)
-        period, period_params = self.period.sql(f"{o}.created_at") if self.period else ("TRUE", [])
+        inner = c.group(self.match, o)
+        period = self.period.sql(f"{o}.created_at") if self.period else TRUE
         tables = f"FROM order_order {o}"
         agg = {"count": "count(*)", "total": f"sum({o}.total_gross_amount)",
                "average": f"avg({o}.total_gross_amount)", "quantity": f"sum({o}l.quantity)"}
         if self.measure == "quantity":
             tables += f" JOIN order_orderline {o}l ON {o}l.order_id = {o}.id"
-        source = (f"{tables} WHERE {o}.channel_id = %s AND {o}.status <> 'draft' AND {period} "
-                  f"AND {inner}")
+        source = sql("{tables} WHERE {o}.channel_id = {channel} AND {o}.status <> 'draft' AND "
+                     "{period} AND {inner}", tables=tables, o=o, channel=value(c.channel_id),
+                     period=period, inner=inner)
         return c.aggregate(outer=f"{alias}.id", key=f"{o}.user_id", source=source,
-                           params=[c.channel_id] + period_params + inner_params,
                            agg=agg[self.measure], zero=self.zero, cmp=self.cmp)
-
-    def evaluate(self, e, row):
-        orders = [o for o in e.snap.by("order_order", "user_id").get(row["id"], [])
-                  if o["channel_id"] == e.channel_id and o["status"] != "draft"
-                  and (not self.period or self.period.contains(o["created_at"], e.now))
-                  and e.group(self.match, o)]
-        if self.measure == "count":
-            value = len(orders)
-        elif self.measure == "quantity":
-            value = sum(line["quantity"] for o in orders
-                        for line in e.snap.by("order_orderline", "order_id").get(o["id"], []))
-        elif self.measure == "total":
-            value = sum((o["total_gross_amount"] for o in orders), Decimal(0))
-        else:
-            value = (sum(o["total_gross_amount"] for o in orders) / len(orders)) if orders else None
-        return self.cmp.matches(value, e.now)
 
 
 @register
@@ -103,9 +88,6 @@ class OrderField(FieldCondition):
     def to_sql(self, c, alias):
         return self.cmp.sql(f"{alias}.{self.COLUMNS[self.field]}")
 
-    def evaluate(self, e, order):
-        return self.cmp.matches(order[self.COLUMNS[self.field]], e.now)
-
 
 @register
 @dataclass(frozen=True)
@@ -122,12 +104,8 @@ class OrderAddress(AddressContainer):
     def to_sql(self, c, alias):
         a = c.alias("a")
         exists = c.related(f"{alias}.{self.address}_address_id", f"{a}.id",
-                           f"FROM account_address {a} WHERE TRUE", [], per_row=True)
-        return exists(*c.group(self.match, a))
-
-    def evaluate(self, e, order):
-        address = e.snap.one("account_address", "id", order[f"{self.address}_address_id"])
-        return bool(address) and e.group(self.match, address)
+                           sql("FROM account_address {} WHERE TRUE", a), per_row=True)
+        return exists(c.group(self.match, a))
 
 
 @register
@@ -154,10 +132,6 @@ class OrderProducts(ItemsCondition):
         return {"found": self.found}
 
     def items_sql(self, c, alias):
-        return ("(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
-                "AS at FROM order_orderline ol LEFT JOIN product_productvariant v "
-                "ON v.id = ol.variant_id)"), [], f"{alias}.id"
-
-    def items(self, e, order):
-        return [line_item(e, line["variant_id"], None)
-                for line in e.snap.by("order_orderline", "order_id").get(order["id"], [])]
+        return sql("(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
+                   "AS at FROM order_orderline ol LEFT JOIN product_productvariant v "
+                   "ON v.id = ol.variant_id)"), f"{alias}.id"

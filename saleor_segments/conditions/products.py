@@ -8,6 +8,7 @@ from .ast import Group
 from .base import Condition, Event, Reader, Scope, cmp_json
 from .operators import NOW, Comparison, sql_any
 from .registry import register
+from .sql import TRUE, Fragment, join, sql, value
 from .values import BOOLEAN, DATE, NUMBER, STRING, IdType
 
 SOURCES = ("cart", "wishlist", "viewed", "ordered")
@@ -47,21 +48,15 @@ class Period:
             return {"last_days": self.last_days}
         return {k: v.isoformat() for k, v in (("from", self.start), ("to", self.end)) if v}
 
-    def sql(self, at: str) -> tuple[str, list]:
+    def sql(self, at: str) -> Fragment:
         if self.last_days is not None:
-            return f"{at} >= %s::timestamptz - make_interval(days => %s)", [NOW, self.last_days]
-        parts, params = ["TRUE"], []
-        for value, op in ((self.start, ">="), (self.end, "<=")):
-            if value:
-                parts.append(f"({at} AT TIME ZONE 'UTC')::date {op} %s::date")
-                params.append(value)
-        return " AND ".join(parts), params
-
-    def contains(self, at: dt.datetime, now: dt.datetime) -> bool:
-        if self.last_days is not None:
-            return at >= now - dt.timedelta(days=self.last_days)
-        day = at.astimezone(dt.UTC).date()
-        return (not self.start or day >= self.start) and (not self.end or day <= self.end)
+            return sql("{} >= {}::timestamptz - make_interval(days => {})",
+                       at, value(NOW), value(self.last_days))
+        parts = [TRUE]
+        for day, op in ((self.start, ">="), (self.end, "<=")):
+            if day:
+                parts.append(sql("({} AT TIME ZONE 'UTC')::date {} {}::date", at, op, value(day)))
+        return join(" AND ", parts)
 
 
 def _days(value):
@@ -70,24 +65,23 @@ def _days(value):
     return value
 
 
-def item_variants(c, item: str, source: str, params: list):
+def item_variants(c, item: str, source: Fragment):
     """``exists`` over the variants an item stands for: its own, or for a product-level item
     (a view, a wishlist entry) all of its product's. ``source`` selects from
     product_productvariant ``pv``."""
-    by_variant = c.related(f"{item}.variant_id", "pv.id", source, params)
-    by_product = c.related(f"{item}.product_id", "pv.product_id", source, params)
+    by_variant = c.related(f"{item}.variant_id", "pv.id", source)
+    by_product = c.related(f"{item}.product_id", "pv.product_id", source)
 
-    def exists(cond="TRUE", cond_params=()):
-        a, a_params = by_variant(cond, cond_params)
-        b, b_params = by_product(cond, cond_params)
-        return f"({a} OR ({item}.variant_id IS NULL AND {b}))", a_params + b_params
+    def exists(condition=TRUE):
+        return sql("({} OR ({}.variant_id IS NULL AND {}))",
+                   by_variant(condition), item, by_product(condition))
 
     return exists
 
 
-def product_rows(c, item: str, key: str, source: str, params: list | None = None):
+def product_rows(c, item: str, key: str, source: Fragment):
     """``exists`` over rows keyed by the item's product id."""
-    return c.related(f"{item}.product_id", key, source, params or [])
+    return c.related(f"{item}.product_id", key, source)
 
 
 class ItemsCondition(Condition):
@@ -95,33 +89,19 @@ class ItemsCondition(Condition):
 
     children_scope = Scope.ITEM
 
-    def items_sql(self, c, alias) -> tuple[str, list, str]:
-        """(derived table of items with owner, product_id, variant_id, at; params; the outer
+    def items_sql(self, c, alias) -> tuple[Fragment, str]:
+        """(derived table of items with owner, product_id, variant_id, at; the outer
         expression that ``owner`` matches)."""
-        raise NotImplementedError
-
-    def items(self, e, row) -> list[dict]:
         raise NotImplementedError
 
     def to_sql(self, c, alias):
         i = c.alias("i")
-        items, params, outer = self.items_sql(c, alias)
-        period, period_params = self.period.sql(f"{i}.at") if self.period else ("TRUE", [])
-        exists = c.related(outer, f"{i}.owner", f"FROM {items} {i} WHERE {period}",
-                           params + period_params, per_row=self.scope != Scope.SHOPPER)
-        sql, params = exists(*c.group(self.match, i))
-        return (sql if self.found else f"NOT {sql}"), params
-
-    def evaluate(self, e, row):
-        found = any((not self.period or self.period.contains(item["at"], e.now))
-                    and e.group(self.match, item) for item in self.items(e, row))
-        return found == self.found
-
-
-def line_item(e, variant_id, at) -> dict:
-    variant = e.snap.one("product_productvariant", "id", variant_id) if variant_id else None
-    return {"product_id": variant["product_id"] if variant else None,
-            "variant_id": variant_id, "at": at}
+        items, outer = self.items_sql(c, alias)
+        period = self.period.sql(f"{i}.at") if self.period else TRUE
+        exists = c.related(outer, f"{i}.owner", sql("FROM {} {} WHERE {}", items, i, period),
+                           per_row=self.scope != Scope.SHOPPER)
+        found = exists(c.group(self.match, i))
+        return found if self.found else sql("NOT {}", found)
 
 
 @register
@@ -171,48 +151,24 @@ class Products(ItemsCondition):
     def items_sql(self, c, alias):
         outer = c.shopper(alias)
         if self.source == "cart":
-            source, ca, key, params = c.carts()
-            table, where = source.split(" WHERE ", 1)
-            return (f"(SELECT {key} AS owner, v.product_id, l.variant_id, {ca}.last_change AS at "
-                    f"{table} JOIN checkout_checkoutline l ON l.checkout_id = {ca}.token "
-                    f"LEFT JOIN product_productvariant v ON v.id = l.variant_id WHERE {where})"
-                    ), params, outer
+            carts = c.carts()
+            return sql("(SELECT {key} AS owner, v.product_id, l.variant_id, {ca}.last_change AS at "
+                       "{tables} JOIN checkout_checkoutline l ON l.checkout_id = {ca}.token "
+                       "LEFT JOIN product_productvariant v ON v.id = l.variant_id WHERE {where})",
+                       key=carts.key, ca=carts.alias, tables=carts.tables, where=carts.where
+                       ), outer
         if self.source == "wishlist":
-            return ("(SELECT w.customer_id AS owner, w.product_id, w.variant_id, w.added_at AS at "
-                    "FROM saleor_segments_wishlistitem w)"), [], outer
+            return sql("(SELECT w.customer_id AS owner, w.product_id, w.variant_id, w.added_at "
+                       "AS at FROM saleor_segments_wishlistitem w)"), outer
         if self.source == "viewed":
             owner = "pv.checkout_token" if c.subject == "visitor" else "pv.customer_id"
-            return (f"(SELECT {owner} AS owner, pv.product_id, pv.variant_id, pv.viewed_at AS at "
-                    f"FROM saleor_segments_productview pv WHERE pv.channel_id = %s)"), [
-                c.channel_id], outer
-        return ("(SELECT o.user_id AS owner, v.product_id, ol.variant_id, o.created_at AS at "
-                "FROM order_order o JOIN order_orderline ol ON ol.order_id = o.id LEFT JOIN "
-                "product_productvariant v ON v.id = ol.variant_id WHERE o.channel_id = %s "
-                "AND o.status <> ALL(%s))"), [c.channel_id, NOT_ORDERED], outer
-
-    def items(self, e, row):
-        snap = e.snap
-        if self.source == "cart":
-            return [line_item(e, line["variant_id"], cart["last_change"])
-                    for cart in e.carts(row)
-                    for line in snap.by("checkout_checkoutline", "checkout_id").get(
-                        cart["token"], [])]
-        if self.source == "wishlist":
-            return [{"product_id": w["product_id"], "variant_id": w["variant_id"],
-                     "at": w["added_at"]}
-                    for w in snap.by("saleor_segments_wishlistitem", "customer_id").get(
-                        row["id"], [])]
-        if self.source == "viewed":
-            owner = ("checkout_token", row["token"]) if e.subject == "visitor" else (
-                "customer_id", row["id"])
-            return [{"product_id": v["product_id"], "variant_id": v["variant_id"],
-                     "at": v["viewed_at"]}
-                    for v in snap.by("saleor_segments_productview", owner[0]).get(owner[1], [])
-                    if v["channel_id"] == e.channel_id]
-        return [line_item(e, line["variant_id"], order["created_at"])
-                for order in snap.by("order_order", "user_id").get(row["id"], [])
-                if order["channel_id"] == e.channel_id and order["status"] not in NOT_ORDERED
-                for line in snap.by("order_orderline", "order_id").get(order["id"], [])]
+            return sql("(SELECT {} AS owner, pv.product_id, pv.variant_id, pv.viewed_at AS at "
+                       "FROM saleor_segments_productview pv WHERE pv.channel_id = {})",
+                       owner, value(c.channel_id)), outer
+        return sql("(SELECT o.user_id AS owner, v.product_id, ol.variant_id, o.created_at AS at "
+                   "FROM order_order o JOIN order_orderline ol ON ol.order_id = o.id LEFT JOIN "
+                   "product_productvariant v ON v.id = ol.variant_id WHERE o.channel_id = {} "
+                   "AND o.status <> ALL({}))", value(c.channel_id), value(NOT_ORDERED)), outer
 
 
 # --- product sub-conditions (scope: item) -------------------------------------------------
@@ -238,13 +194,6 @@ class ItemCondition(Condition):
             {"name": op} for op in cls.vtype.operators]}}}
 
 
-def _variants_of(e, item) -> list[dict]:
-    if item["variant_id"]:
-        variant = e.snap.one("product_productvariant", "id", item["variant_id"])
-        return [variant] if variant else []
-    return e.snap.by("product_productvariant", "product_id").get(item["product_id"], [])
-
-
 class ItemColumn(ItemCondition):
     """A comparison on one column of the item itself."""
 
@@ -252,9 +201,6 @@ class ItemColumn(ItemCondition):
 
     def to_sql(self, c, alias):
         return self.cmp.sql(f"{alias}.{self.column}")
-
-    def evaluate(self, e, item):
-        return self.cmp.matches(item[self.column], e.now)
 
 
 @register
@@ -286,11 +232,8 @@ class Sku(ItemCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        return sql_any(self.cmp, item_variants(c, alias, "FROM product_productvariant pv WHERE TRUE",
-                                               []), "pv.sku")
-
-    def evaluate(self, e, item):
-        return self.cmp.matches_any([v["sku"] for v in _variants_of(e, item)], e.now)
+        return sql_any(self.cmp, item_variants(c, alias, sql("FROM product_productvariant pv "
+                                                             "WHERE TRUE")), "pv.sku")
 
 
 @register
@@ -314,22 +257,12 @@ class CategoryIs(ItemCondition):
         return {**cmp_json(self.cmp), "include_descendants": self.include_descendants}
 
     def to_sql(self, c, alias):
-        source = "FROM product_product p JOIN product_category pc ON pc.id = p.category_id"
+        source = sql("FROM product_product p JOIN product_category pc ON pc.id = p.category_id")
         if self.include_descendants:
             source += (" JOIN product_category anc ON anc.tree_id = pc.tree_id "
                        "AND anc.lft <= pc.lft AND anc.rght >= pc.rght")
         exists = product_rows(c, alias, "p.id", source + " WHERE TRUE")
         return sql_any(self.cmp, exists, "anc.id" if self.include_descendants else "pc.id")
-
-    def evaluate(self, e, item):
-        product = e.snap.one("product_product", "id", item["product_id"])
-        ids, category_id = [], product and product["category_id"]
-        while category_id:
-            ids.append(category_id)
-            if not self.include_descendants:
-                break
-            category_id = e.snap.one("product_category", "id", category_id)["parent_id"]
-        return self.cmp.matches_any(ids, e.now)
 
 
 @register
@@ -342,12 +275,8 @@ class CollectionIs(ItemCondition):
 
     def to_sql(self, c, alias):
         exists = product_rows(c, alias, "cp.product_id",
-                              "FROM product_collectionproduct cp WHERE TRUE")
+                              sql("FROM product_collectionproduct cp WHERE TRUE"))
         return sql_any(self.cmp, exists, "cp.collection_id")
-
-    def evaluate(self, e, item):
-        links = e.snap.by("product_collectionproduct", "product_id").get(item["product_id"], [])
-        return self.cmp.matches_any([link["collection_id"] for link in links], e.now)
 
 
 @register
@@ -359,12 +288,8 @@ class ProductTypeIs(ItemCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        exists = product_rows(c, alias, "p.id", "FROM product_product p WHERE TRUE")
+        exists = product_rows(c, alias, "p.id", sql("FROM product_product p WHERE TRUE"))
         return sql_any(self.cmp, exists, "p.product_type_id")
-
-    def evaluate(self, e, item):
-        product = e.snap.one("product_product", "id", item["product_id"])
-        return self.cmp.matches_any([product["product_type_id"]] if product else [], e.now)
 
 
 @register
@@ -388,33 +313,19 @@ class ProductAttribute(ItemCondition):
         return {"attribute": self.attribute, **cmp_json(self.cmp)}
 
     def to_sql(self, c, alias):
-        values = ("JOIN attribute_attributevalue av ON av.id = x.value_id JOIN "
-                  "attribute_attribute a ON a.id = av.attribute_id WHERE a.slug = %s")
-        on_product = product_rows(c, alias, "x.product_id", "FROM "
-                                  f"attribute_assignedproductattributevalue x {values}",
-                                  [self.attribute])
-        on_variant = item_variants(c, alias, "FROM product_productvariant pv JOIN "
-                                   "attribute_assignedvariantattributevalue x ON x.variant_id = "
-                                   f"pv.id {values}", [self.attribute])
+        values = sql("JOIN attribute_attributevalue av ON av.id = x.value_id JOIN "
+                     "attribute_attribute a ON a.id = av.attribute_id WHERE a.slug = {}",
+                     value(self.attribute))
+        on_product = product_rows(c, alias, "x.product_id", sql(
+            "FROM attribute_assignedproductattributevalue x {}", values))
+        on_variant = item_variants(c, alias, sql(
+            "FROM product_productvariant pv JOIN attribute_assignedvariantattributevalue x "
+            "ON x.variant_id = pv.id {}", values))
 
-        def exists(cond="TRUE", cond_params=()):
-            a, a_params = on_product(cond, cond_params)
-            b, b_params = on_variant(cond, cond_params)
-            return f"({a} OR {b})", a_params + b_params
+        def exists(condition=TRUE):
+            return sql("({} OR {})", on_product(condition), on_variant(condition))
 
         return sql_any(self.cmp, exists, "av.name")
-
-    def evaluate(self, e, item):
-        snap = e.snap
-        attribute = snap.one("attribute_attribute", "slug", self.attribute)
-        value_ids = [a["value_id"] for a in snap.by(
-            "attribute_assignedproductattributevalue", "product_id").get(item["product_id"], [])]
-        for variant in _variants_of(e, item):
-            value_ids += [a["value_id"] for a in snap.by(
-                "attribute_assignedvariantattributevalue", "variant_id").get(variant["id"], [])]
-        values = [snap.one("attribute_attributevalue", "id", pk) for pk in value_ids]
-        names = [v["name"] for v in values if attribute and v["attribute_id"] == attribute["id"]]
-        return self.cmp.matches_any(names, e.now)
 
 
 @register
@@ -428,14 +339,7 @@ class ProductPrice(ItemCondition):
     cmp: Comparison
 
     def to_sql(self, c, alias):
-        exists = item_variants(c, alias, "FROM product_productvariant pv JOIN "
-                               "product_productvariantchannellisting vcl ON vcl.variant_id = pv.id "
-                               "WHERE vcl.channel_id = %s", [c.channel_id])
+        exists = item_variants(c, alias, sql(
+            "FROM product_productvariant pv JOIN product_productvariantchannellisting vcl "
+            "ON vcl.variant_id = pv.id WHERE vcl.channel_id = {}", value(c.channel_id)))
         return sql_any(self.cmp, exists, "vcl.price_amount")
-
-    def evaluate(self, e, item):
-        prices = [listing["price_amount"] for variant in _variants_of(e, item)
-                  for listing in e.snap.by("product_productvariantchannellisting",
-                                           "variant_id").get(variant["id"], [])
-                  if listing["channel_id"] == e.channel_id]
-        return self.cmp.matches_any(prices, e.now)

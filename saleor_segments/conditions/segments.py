@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from .base import Condition, Event, cmp_json
 from .operators import Comparison, sql_any
 from .registry import register
+from .sql import sql
 from .values import IdType
 
 SEGMENT_ID = IdType("Segment")
@@ -47,17 +48,8 @@ class SegmentMember(Condition):
     def to_sql(self, c, alias):
         if c.subject == "visitor":
             exists = c.related(c.shopper(alias), "sm.checkout_token",
-                               "FROM saleor_segments_visitormembership sm WHERE TRUE", [])
+                               sql("FROM saleor_segments_visitormembership sm WHERE TRUE"))
         else:
             exists = c.related(c.shopper(alias), "sm.customer_id",
-                               "FROM saleor_segments_customermembership sm WHERE TRUE", [])
+                               sql("FROM saleor_segments_customermembership sm WHERE TRUE"))
         return sql_any(self.cmp, exists, "sm.segment_id")
-
-    def evaluate(self, e, row):
-        if e.subject == "visitor":
-            rows = e.snap.by("saleor_segments_visitormembership", "checkout_token").get(
-                row["token"], [])
-        else:
-            rows = e.snap.by("saleor_segments_customermembership", "customer_id").get(
-                row["id"], [])
-        return self.cmp.matches_any([m["segment_id"] for m in rows], e.now)

@@ -11,17 +11,37 @@ inside the per-shopper subqueries, so a split refresh's part costs its share of 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from ..conditions.ast import Group
 from ..conditions.operators import NOW, Comparison
+from ..conditions.sql import FALSE, TRUE, Fragment, as_fragment, join, sql, value
 
 RANGE_LO = object()  # placeholders for a split refresh's shopper range, bound by ``bind``
 RANGE_HI = object()
+EMPTY = Fragment("")
 
 SUBJECTS = {
     "customer": ("account_user", "u", "id"),
     "visitor": ("checkout_checkout", "c", "token"),
 }
+
+
+class Carts(NamedTuple):
+    """Checkouts in the channel: ``FROM tables WHERE where``; ``key`` is their shopper."""
+
+    tables: Fragment
+    where: Fragment
+    alias: str
+    key: str
+
+    @property
+    def source(self) -> Fragment:
+        return sql("{} WHERE {}", self.tables, self.where)
+
+
+Exists = Callable[..., Fragment]  # exists(condition=TRUE) -> SQL "some related row meets it"
 
 
 class Compiler:
@@ -31,38 +51,35 @@ class Compiler:
         self.channel_id, self.subject, self.single = channel_id, subject, single
         self.ranged = ranged
         self._aliases = 0
-        self._nodes: list = []  # the conditions being compiled, innermost last
-        self.observed: dict = {}  # id(condition) -> (SQL of the value it compared, params)
+        self._nodes: list[Any] = []  # the conditions being compiled, innermost last
+        self.observed: dict[int, Fragment] = {}  # id(condition) -> SQL of the value it compared
 
     def alias(self, prefix: str) -> str:
         self._aliases += 1
         return f"{prefix}{self._aliases}"
 
-    def compile(self, tree: Group) -> tuple[str, list]:
+    def compile(self, tree: Group) -> Fragment:
         return self.group(tree, SUBJECTS[self.subject][1])
 
-    def group(self, group: Group, alias: str) -> tuple[str, list]:
+    def group(self, group: Group, alias: str) -> Fragment:
         if not group.conditions:
-            return ("TRUE" if group.aggregator == "all" else "FALSE"), []
-        parts, params = [], []
-        for child in group.conditions:
-            sql, child_params = self.node(child, alias)
-            parts.append(f"({sql})" if group.expected else f"NOT ({sql})")
-            params += child_params
+            return TRUE if group.aggregator == "all" else FALSE
+        template = "({})" if group.expected else "NOT ({})"
+        parts = [sql(template, self.node(child, alias)) for child in group.conditions]
         joiner = " AND " if group.aggregator == "all" else " OR "
-        return "(" + joiner.join(parts) + ")", params
+        return sql("({})", join(joiner, parts))
 
-    def node(self, node, alias: str) -> tuple[str, list]:
+    def node(self, node: Any, alias: str) -> Fragment:
         if isinstance(node, Group):
             return self.group(node, alias)
         if self.subject == "visitor" and node.registered_only:
-            return "FALSE", []  # customer data is unknown for an anonymous checkout
+            return FALSE  # customer data is unknown for an anonymous checkout
         self._nodes.append(node)
         try:
             observed = node.observed_sql(self, alias) if self.single else None
             if observed is not None:
-                self.observed[id(node)] = observed
-            return node.to_sql(self, alias)
+                self.observed[id(node)] = as_fragment(observed)
+            return as_fragment(node.to_sql(self, alias))  # a kind may return (sql, params)
         finally:
             self._nodes.pop()
 
@@ -71,90 +88,106 @@ class Compiler:
     def shopper(self, alias: str) -> str:
         return f"{alias}.{SUBJECTS[self.subject][2]}"
 
-    def in_range(self, outer: str, key: str) -> tuple[str, list]:
+    def in_range(self, outer: str, key: str) -> Fragment:
         """Extra predicate on ``key`` for a subquery correlated to the root shopper (ranged)."""
         root = SUBJECTS[self.subject][1]
         if self.ranged and outer == self.shopper(root):
-            return f" AND {key} >= %s AND {key} < %s", [RANGE_LO, RANGE_HI]
-        return "", []
+            return sql(" AND {k} >= {} AND {k} < {}", value(RANGE_LO), value(RANGE_HI), k=key)
+        return EMPTY
 
-    def related(self, outer: str, key: str, source: str, params: list, per_row: bool = False):
+    def related(self, outer: str, key: str, source: Fragment, per_row: bool = False) -> Exists:
         """A test "some row of ``source`` with ``key`` = ``outer`` meets a condition".
 
-        Returns ``exists(cond_sql, cond_params)``. ``source`` is ``FROM ... WHERE ...`` without
-        the correlation. Set-based: ``outer IN (uncorrelated subquery)``, which PostgreSQL runs
+        Returns ``exists(condition=TRUE)``. ``source`` is ``FROM ... WHERE ...`` without the
+        correlation. Set-based: ``outer IN (uncorrelated subquery)``, which PostgreSQL runs
         as a semi-join (or one hashed subplan under OR/NOT). Single shopper, or ``per_row`` (a
         big table looked up from an already narrowed row, such as an order's lines): a
         correlated EXISTS, answered by index look-ups."""
 
-        def exists(cond: str = "TRUE", cond_params=()) -> tuple[str, list]:
+        def exists(condition: Fragment = TRUE) -> Fragment:
             if self.single or per_row:
                 # OFFSET 0 keeps a per-row look-up from being turned into a hash of the table
                 fence = " OFFSET 0" if per_row and not self.single else ""
-                return (f"EXISTS (SELECT 1 {source} AND {key} = {outer} AND {cond}{fence})",
-                        list(params) + list(cond_params))
+                return sql("EXISTS (SELECT 1 {} AND {} = {} AND {}{})",
+                           source, key, outer, condition, fence)
             # the guard keeps the result non-NULL when outer is NULL (NOT must stay exact)
-            span, span_params = self.in_range(outer, key)
-            return (f"({outer} IS NOT NULL AND {outer} IN (SELECT {key} {source} AND {key} "
-                    f"IS NOT NULL{span} AND {cond}))",
-                    list(params) + span_params + list(cond_params))
+            return sql("({o} IS NOT NULL AND {o} IN (SELECT {k} {source} AND {k} IS NOT NULL"
+                       "{span} AND {condition}))", o=outer, k=key, source=source,
+                       span=self.in_range(outer, key), condition=condition)
 
         return exists
 
-    def carts(self) -> tuple[str, str, str, list]:
-        """(``FROM ... WHERE ...`` over checkouts in the channel, alias, shopper key, params)."""
+    def carts(self) -> Carts:
+        """The shopper's checkouts in the channel (a visitor's: the checkout itself)."""
         ca = self.alias("ca")
         if self.subject == "visitor":
-            return (f"FROM checkout_checkout {ca} WHERE {ca}.user_id IS NULL", ca,
-                    f"{ca}.token", [])
-        return (f"FROM checkout_checkout {ca} WHERE {ca}.channel_id = %s", ca, f"{ca}.user_id",
-                [self.channel_id])
+            return Carts(sql("FROM checkout_checkout {}", ca), sql("{}.user_id IS NULL", ca),
+                         ca, f"{ca}.token")
+        return Carts(sql("FROM checkout_checkout {}", ca),
+                     sql("{}.channel_id = {}", ca, value(self.channel_id)), ca, f"{ca}.user_id")
 
-    def aggregate(self, *, outer: str, key: str, source: str, params: list, agg: str,
-                  zero, cmp: Comparison) -> tuple[str, list]:
+    def aggregate(self, *, outer: str, key: str, source: Fragment, agg: str, zero: Any,
+                  cmp: Comparison) -> Fragment:
         """Compare an aggregate over rows related to ``outer`` (``key`` = outer) with ``cmp``.
 
         ``source`` is ``FROM ... WHERE ...`` without the correlation. Shoppers without rows get
         ``zero`` (None for averages). Set-based: one grouped pass, then a semi/anti-join."""
         if self.single:
-            value = f"(SELECT {agg} {source} AND {key} = {outer})"
+            found = sql("(SELECT {} {} AND {} = {})", agg, source, key, outer)
             if self._nodes:  # what explain reports as the decisive value
-                self.observed.setdefault(id(self._nodes[-1]), (
-                    f"COALESCE({value}, %s)", list(params) + [zero]))
+                self.observed.setdefault(id(self._nodes[-1]),
+                                         sql("COALESCE({}, {})", found, value(zero)))
             v = self.alias("v")
-            cmp_sql, cmp_params = cmp.sql(f"{v}.x")
-            return (f"(SELECT {cmp_sql} FROM (SELECT COALESCE({value}, %s) AS x) {v})",
-                    cmp_params + params + [zero])
-        cmp_sql, cmp_params = cmp.sql(agg)
-        if cmp.matches(zero, dt.datetime.now(dt.UTC)):  # shoppers without rows match
-            having, negate = f"NOT ({cmp_sql})", "NOT "
+            # the comparison's own placeholders come first in the text, then the subquery's
+            return sql("(SELECT {} FROM (SELECT COALESCE({}, {}) AS x) {})",
+                       cmp.sql(f"{v}.x"), found, value(zero), v)
+        met = cmp.sql(agg)
+        if rowless_meets(cmp, zero):  # shoppers without rows match: exclude those who fail
+            having, negate = sql("NOT ({})", met), "NOT "
         else:
-            having, negate = cmp_sql, ""
-        span, span_params = self.in_range(outer, key)
-        return (f"{negate}({outer} IN (SELECT {key} {source} AND {key} IS NOT NULL{span} "
-                f"GROUP BY {key} HAVING {having}))"), params + span_params + cmp_params
+            having, negate = met, ""
+        return sql("{}({} IN (SELECT {k} {} AND {k} IS NOT NULL{} GROUP BY {k} HAVING {}))",
+                   negate, outer, source, self.in_range(outer, key), having, k=key)
 
 
-def bind(params: list, now: dt.datetime, span: tuple = (None, None)) -> list:
+def rowless_meets(cmp: Comparison, zero: Any) -> bool:
+    """Whether a shopper without related rows (aggregate ``zero``: 0, or None for averages)
+    meets ``cmp``. Decided from the operator's rules, not by running the Python comparison:
+    undefined is NULL only; positive operators need a defined value; negatives are the
+    opposite of their positive."""
+    if cmp.operator == "undefined":
+        return (zero is None) == cmp.value
+    positive = cmp.positive()
+    if zero is None:
+        met = False
+    else:
+        op, v = positive.operator, positive.value
+        met = {"is": lambda: zero == v, "in": lambda: zero in v,
+               "between": lambda: v[0] <= zero <= v[1], "gt": lambda: zero > v,
+               "gte": lambda: zero >= v, "lt": lambda: zero < v, "lte": lambda: zero <= v,
+               }[op]()
+    return not met if cmp.negative else met
+
+
+def bind(params: list[Any], now: dt.datetime,
+         span: tuple[Any, Any] = (None, None)) -> list[Any]:
     """Replace the placeholders: NOW by ``now``, RANGE_LO/RANGE_HI by ``span``."""
     values = {id(NOW): now, id(RANGE_LO): span[0], id(RANGE_HI): span[1]}
     return [values.get(id(p), p) for p in params]
 
 
 def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = False,
-                  ranged: bool = False):
+                  ranged: bool = False) -> Fragment:
     """``SELECT <shopper id> FROM <shoppers> WHERE <tree>`` (params still hold NOW and, when
     ranged, RANGE_LO/RANGE_HI)."""
     table, alias, pk = SUBJECTS[subject]
-    where, params = Compiler(channel_id, subject, single, ranged).compile(tree)
+    where = Compiler(channel_id, subject, single, ranged).compile(tree)
     if subject == "customer":
-        scope = f"NOT {alias}.is_staff"
-        scope_params = []
+        scope = sql("NOT {}.is_staff", alias)
     else:
-        scope = f"{alias}.user_id IS NULL AND {alias}.channel_id = %s"
-        scope_params = [channel_id]
+        scope = sql("{a}.user_id IS NULL AND {a}.channel_id = {}", value(channel_id), a=alias)
     if ranged:
-        scope += f" AND {alias}.{pk} >= %s AND {alias}.{pk} < %s"
-        scope_params = scope_params + [RANGE_LO, RANGE_HI]
-    sql = f"SELECT {alias}.{pk} AS shopper FROM {table} {alias} WHERE {scope} AND {where}"
-    return sql, scope_params + params
+        scope += sql(" AND {a}.{pk} >= {} AND {a}.{pk} < {}", value(RANGE_LO), value(RANGE_HI),
+                     a=alias, pk=pk)
+    return sql("SELECT {a}.{pk} AS shopper FROM {table} {a} WHERE {} AND {}", scope, where,
+               a=alias, pk=pk, table=table)

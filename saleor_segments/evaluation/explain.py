@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ..conditions import Condition, Group
+from ..conditions.sql import Fragment
 from ..membership.definitions import segment_tree
 from .compile import Compiler, bind
 
@@ -47,8 +48,8 @@ def explain_customer(segment, customer_id: int, now: dt.datetime | None = None) 
             found = None
         observed.append(found is not None)
         if found is not None:
-            columns.append(f"to_jsonb({found[0]})")
-            params += found[1]
+            columns.append(f"to_jsonb({found.sql})")
+            params += found.params
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM account_user u WHERE u.id = %s",
                        bind(params, now or timezone.now()) + [customer_id])
@@ -79,7 +80,7 @@ def _nodes(node, path, containers):
             yield from _nodes(child, f"{path}.conditions[{i}]", inner)
 
 
-def _compile(compiler: Compiler, node, containers) -> tuple[str, list]:
+def _compile(compiler: Compiler, node, containers) -> Fragment:
     """A node alone; inside containers, wrapped in each (innermost first) with only it."""
     for _path, container in reversed(containers):
         node = dataclasses.replace(container, match=Group("all", True, (node,)))

@@ -6,10 +6,9 @@ import pytest
 
 from saleor_segments.conditions import parse_tree
 from saleor_segments.evaluation.compile import bind, shopper_query
-from saleor_segments.evaluation.python import Evaluator
-from saleor_segments.evaluation.snapshot import Snapshot
-
 from ..factories import NOW, ChannelFactory
+from ..reference.evaluator import Reference
+from ..reference.snapshot import Snapshot
 
 
 @pytest.fixture
@@ -111,7 +110,7 @@ def ranged_matches(tree, channel_id, now=NOW) -> set:
 
 
 def python_matches(tree, channel_id, subject="customer", now=NOW) -> set:
-    return Evaluator(Snapshot.load(), channel_id, now, subject).matching(tree)
+    return Reference(Snapshot.load(), channel_id, now, subject).matching(tree)
 
 
 @pytest.fixture
