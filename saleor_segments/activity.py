@@ -5,9 +5,9 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .conf import DEFAULTS
 from .models import ProductView, WishlistItem
 
-DEFAULT_VIEW_RETENTION_DAYS = 365
 
 
 def _one_owner(customer_id, checkout_token):
@@ -50,8 +50,8 @@ def adopt_visitor_activity(checkout_token, customer_id: int) -> int:
                                       customer_id__isnull=True).update(customer_id=customer_id)
 
 
-def prune_views(older_than_days: int = DEFAULT_VIEW_RETENTION_DAYS, batch_size: int = 50_000,
-                now: dt.datetime | None = None) -> int:
+def prune_views(older_than_days: int = DEFAULTS["VIEW_RETENTION_DAYS"],
+                batch_size: int = 50_000, now: dt.datetime | None = None) -> int:
     """Delete views older than the retention, in batches (short transactions)."""
     if older_than_days < 1:
         raise ValueError("older_than_days must be at least 1")

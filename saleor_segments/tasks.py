@@ -4,12 +4,12 @@ import functools
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import activity, dbaccess
 from .conditions import Event
+from .conf import app_settings
 from .membership.definitions import compiled, subjects_of
 from .membership import split
 from .membership.refresh import refresh_channel, refresh_segment
@@ -185,8 +185,7 @@ def sweep_checkouts_task() -> dict:
 @shared_task(name="saleor_segments.prune_product_views", **REDELIVERED)
 @with_writer
 def prune_product_views_task(older_than_days: int | None = None) -> int:
-    days = older_than_days or getattr(settings, "SEGMENTS_VIEW_RETENTION_DAYS",
-                                      activity.DEFAULT_VIEW_RETENTION_DAYS)
+    days = older_than_days or app_settings.VIEW_RETENTION_DAYS
     return activity.prune_views(days)
 
 

@@ -7,11 +7,11 @@ own authentication instead (``saleor_segments.host.graphql_route``)."""
 
 import hmac
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 
+from ..conf import app_settings
 from .context import ANONYMOUS, Permission, Requestor, SegmentsContext
 from .execute import RequestError, execute, parse_body, parse_query_string, read_body
 
@@ -21,7 +21,7 @@ def requestor_from_token(request) -> Requestor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return ANONYMOUS
-    for known, permissions in getattr(settings, "SEGMENTS_API_TOKENS", {}).items():
+    for known, permissions in app_settings.API_TOKENS.items():
         if hmac.compare_digest(known.encode(), token.encode()):
             return Requestor(kind="app", permissions=frozenset(Permission(p)
                                                                for p in permissions))

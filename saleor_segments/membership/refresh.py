@@ -7,12 +7,12 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ..evaluation.compile import bind
 from .. import discounts
+from ..conf import app_settings
 from ..models import Segment
 from .definitions import compiled, subjects_of
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE
@@ -132,7 +132,7 @@ def use_refresh_memory() -> None:
     """Hashed subplans and hash joins over all customers need memory, not disk."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true)",
-                       [getattr(settings, "SEGMENTS_REFRESH_WORK_MEM", "256MB")])
+                       [app_settings.REFRESH_WORK_MEM])
 
 
 def mark_refreshed(segments, now) -> None:

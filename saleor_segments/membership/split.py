@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from ..conf import app_settings
 from ..evaluation.compile import bind
 from ..models import RefreshRun, RefreshRunPart, Segment
 from .definitions import compiled, subjects_of
@@ -25,7 +25,6 @@ from .tables import BY_SUBJECT
 logger = logging.getLogger(__name__)
 
 STAGE = "saleor_segments_refreshstage"
-DEFAULT_PARTS = 4
 
 
 class RefreshError(Exception):
@@ -36,7 +35,7 @@ def plan(segment: Segment | int, parts: int | None = None,
          now: dt.datetime | None = None) -> RefreshRun:
     """Create a run: customers cut into ``parts`` id ranges of about equal size (visitors, far
     fewer, form one part of their own). The caller starts one worker task per part."""
-    parts = parts or getattr(settings, "SEGMENTS_REFRESH_PARTS", DEFAULT_PARTS)
+    parts = parts or app_settings.REFRESH_PARTS
     if not 1 <= parts <= 256:
         raise ValueError("parts must be between 1 and 256")
     pk = segment if isinstance(segment, int) else segment.pk

@@ -1,0 +1,41 @@
+"""The plugin's Django settings, each with its default, read at the time of use (so
+``override_settings`` and a changed settings module both apply).
+
+    from saleor_segments.conf import app_settings
+    app_settings.REFRESH_PARTS
+
+Environment variables (read by the standalone settings and the test suite, not here):
+``SEGMENTS_PGDATA``, ``SEGMENTS_SALEOR_DATABASE``, ``SEGMENTS_API_TOKEN``,
+``SEGMENTS_TEST_BROKER_URL``, ``SEGMENTS_SCREENSHOTS`` (see README, Configuration).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+PREFIX = "SEGMENTS_"
+
+DEFAULTS: dict[str, Any] = {
+    # ``work_mem`` of refresh transactions (hash joins over all customers)
+    "REFRESH_WORK_MEM": "256MB",
+    # default number of parts of a split refresh
+    "REFRESH_PARTS": 4,
+    # product views older than this many days are pruned
+    "VIEW_RETENTION_DAYS": 365,
+    # standalone GraphQL view: {"<bearer token>": ["MANAGE_USERS", "MANAGE_DISCOUNTS"]}
+    "API_TOKENS": {},
+}
+
+
+class AppSettings:
+    """``app_settings.NAME`` is the Django setting ``SEGMENTS_NAME`` or its default."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"unknown setting {PREFIX}{name}")
+        return getattr(settings, PREFIX + name, DEFAULTS[name])
+
+
+app_settings = AppSettings()
