@@ -3,12 +3,16 @@
 import graphene
 from graphene import relay
 
-from ...membership.members import member_count
 from ... import models
 from ..context import Permission, requestor
 from ..core.connection import CountableConnection
 from ..core.ids import global_id
 from ..core.scalars import JSONString
+from .dataloaders import (
+    ChannelByIdLoader,
+    LastRefreshRunBySegmentIdLoader,
+    MemberCountBySegmentIdLoader,
+)
 from .enums import SegmentApplyToEnum, SegmentRefreshStatusEnum, SegmentStatusEnum
 
 GROUP_KEYS = {"kind", "aggregator", "expected", "conditions"}
@@ -46,14 +50,14 @@ class Channel(graphene.ObjectType):
     name = graphene.String()
 
 
-def channel_of(channel_id: int) -> Channel:
-    from django.db import connection
+def channel_of(info, channel_id: int):
+    """The segment's channel (a Promise: channels of a page are loaded together)."""
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT slug, name FROM channel_channel WHERE id = %s", [channel_id])
-        row = cursor.fetchone()
-    return Channel(id=global_id("Channel", channel_id), slug=row and row[0],
-                   name=row and row[1])
+    def build(row):
+        return Channel(id=global_id("Channel", channel_id), slug=row and row[0],
+                       name=row and row[1])
+
+    return ChannelByIdLoader(info.context).load(channel_id).then(build)
 
 
 class SegmentRefreshRun(graphene.ObjectType):
@@ -77,7 +81,8 @@ class SegmentRefreshRun(graphene.ObjectType):
     def resolve_parts_done(root: models.RefreshRun, _info):
         if root.status == models.RefreshRun.Status.DONE:
             return root.parts
-        return root.parts_done
+        done = getattr(root, "done_parts", None)  # counted by LastRefreshRunBySegmentIdLoader
+        return root.parts_done if done is None else done
 
     @staticmethod
     def resolve_error(root: models.RefreshRun, _info):
@@ -119,20 +124,20 @@ class Segment(graphene.ObjectType):
         return isinstance(root, models.Segment)
 
     @staticmethod
-    def resolve_channel(root: models.Segment, _info):
-        return channel_of(root.channel_id)
+    def resolve_channel(root: models.Segment, info):
+        return channel_of(info, root.channel_id)
 
     @staticmethod
     def resolve_condition_tree(root: models.Segment, _info):
         return ConditionNode.from_json(root.conditions)
 
     @staticmethod
-    def resolve_member_count(root: models.Segment, _info):
-        return member_count(root.pk)
+    def resolve_member_count(root: models.Segment, info):
+        return MemberCountBySegmentIdLoader(info.context).load(root.pk)
 
     @staticmethod
-    def resolve_last_refresh(root: models.Segment, _info):
-        return root.refresh_runs.order_by("-pk").first()
+    def resolve_last_refresh(root: models.Segment, info):
+        return LastRefreshRunBySegmentIdLoader(info.context).load(root.pk)
 
 
 
