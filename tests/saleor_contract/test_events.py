@@ -298,6 +298,20 @@ def test_gift_cards_move_their_customer_in_and_out(post, staff_api_client, custo
 
 # --- data many customers share ---------------------------------------------------------------
 
+def test_customer_update_of_the_customer_type_moves_the_customer(
+        post, staff_api_client, customer_user, customer_type, permission_manage_users,
+        channel_USD):
+    segment = create_segment(name="B2B", channel_id=channel_USD.pk, conditions={
+        "conditions": [{"kind": "customer.field", "field": "customer_type", "operator": "is",
+                        "value": gid("CustomerType", customer_type.pk)}]})
+    staff_api_client.user.user_permissions.add(permission_manage_users)
+    post(staff_api_client, """mutation u($id: ID!, $input: CustomerInput!) {
+        customerUpdate(id: $id, input: $input) { errors { field code message } } }""",
+         {"id": gid("User", customer_user.pk),
+          "input": {"customerType": gid("CustomerType", customer_type.pk)}}, "customerUpdate")
+    assert member(segment, customer_user.pk)
+
+
 def test_customer_type_delete_moves_its_customers_to_the_default_types_segment(
         post, staff_api_client, customer_user, customer_type, default_customer_type,
         permission_manage_customer_types_and_attributes, permission_manage_users, channel_USD):
