@@ -10,8 +10,17 @@ import logging
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .conditions import Scope, ValidationContext, parse_tree
+from .conditions import (
+    ConditionError,
+    ConditionErrorCode,
+    ConditionValidationError,
+    Scope,
+    ValidationContext,
+    parse_tree,
+    tree_json,
+)
 from .conditions.sql import Fragment
+from .content import check_lengths, invalid
 from .evaluation.compile import Compiler
 from .models import RelatedProductRule
 from .shoppers import segments_of
@@ -24,6 +33,44 @@ PRODUCTS = "(SELECT p.id AS product_id, NULL::integer AS variant_id FROM product
 def product_tree(data):
     """A validated product condition group (ConditionValidationError otherwise)."""
     return parse_tree(data or {}, ValidationContext(declared_fields=None), scope=Scope.ITEM)
+
+
+MAX_RELATED = 50
+RULE_FIELDS = ("name", "channel_id", "status", "priority", "limit")
+
+
+def save_rule(rule: RelatedProductRule, segment_ids: list[int] | None = None,
+              applies_to: dict | None = None, show: dict | None = None,
+              **changes) -> RelatedProductRule:
+    """Apply ``changes`` (None: unchanged) to a rule, check it whole, save it. Product trees
+    are stored normalised. ConditionValidationError (model field names; tree errors as
+    ``applies_to.<path>``) and nothing saved."""
+    for key, value in changes.items():
+        if key not in RULE_FIELDS:
+            raise TypeError(f"unknown related product rule field {key!r}")
+        if value is not None:
+            setattr(rule, key, value)
+    errors = []
+    for key, data in (("applies_to", applies_to), ("show", show)):
+        if data is not None:
+            try:
+                setattr(rule, key, tree_json(product_tree(data)))  # normalised
+            except ConditionValidationError as exc:
+                errors += [ConditionError(f"{key}.{e.path}" if e.path else key, e.message,
+                                          e.code) for e in exc.errors]
+    if errors:
+        raise ConditionValidationError(errors)
+    if not (rule.name or "").strip():
+        raise invalid("name", "A name is required.", ConditionErrorCode.REQUIRED)
+    check_lengths(rule, ("name",))
+    if rule.channel_id is None:
+        raise invalid("channel", "A channel is required.", ConditionErrorCode.REQUIRED)
+    if not 1 <= rule.limit <= MAX_RELATED:
+        raise invalid("limit", f"limit must be between 1 and {MAX_RELATED}.")
+    rule.save()
+    if segment_ids is not None:
+        rule.segments.set(segment_ids)
+    return rule
 
 
 def _where(data, channel_id: int) -> Fragment:

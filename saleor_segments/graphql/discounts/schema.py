@@ -52,25 +52,39 @@ class DiscountSegmentsSet(BaseMutation):
                    or [], errors=[])
 
 
-def segments_set(kind: str, name: str, argument: str, lookup, label: str):
-    """promotionSegmentsSet / voucherSegmentsSet."""
-    def perform(cls, info, segments, **target):
-        return cls.set(lookup(target[argument]), segments)
-
-    return type(name, (DiscountSegmentsSet,), {
-        "kind": kind, "perform": classmethod(perform), "__module__": __name__,
-        "Arguments": type("Arguments", (), {
-            argument: graphene.ID(required=True, description=f"A Saleor {label}."),
-            "segments": graphene.List(graphene.NonNull(graphene.ID), required=True,
-                                      description="Its members only; [] lifts the limit.")}),
-        "Meta": type("Meta", (), {"description": f"Limit a {label} to members of segments. "
-                                                 "Requires MANAGE_DISCOUNTS."})})
+SEGMENTS_ARGUMENT = "Its members only; [] lifts the limit."
 
 
-PromotionSegmentsSet = segments_set(discounts.PROMOTION, "PromotionSegmentsSet", "promotion",
-                                    promotion_id, "order promotion")
-VoucherSegmentsSet = segments_set(discounts.VOUCHER, "VoucherSegmentsSet", "voucher",
-                                  voucher_id, "voucher")
+class PromotionSegmentsSet(DiscountSegmentsSet):
+    kind = discounts.PROMOTION
+
+    class Arguments:
+        promotion = graphene.ID(required=True, description="A Saleor order promotion.")
+        segments = graphene.List(graphene.NonNull(graphene.ID), required=True,
+                                 description=SEGMENTS_ARGUMENT)
+
+    class Meta:
+        description = "Limit a order promotion to members of segments. Requires MANAGE_DISCOUNTS."
+
+    @classmethod
+    def perform(cls, info, promotion, segments):
+        return cls.set(promotion_id(promotion), segments)
+
+
+class VoucherSegmentsSet(DiscountSegmentsSet):
+    kind = discounts.VOUCHER
+
+    class Arguments:
+        voucher = graphene.ID(required=True, description="A Saleor voucher.")
+        segments = graphene.List(graphene.NonNull(graphene.ID), required=True,
+                                 description=SEGMENTS_ARGUMENT)
+
+    class Meta:
+        description = "Limit a voucher to members of segments. Requires MANAGE_DISCOUNTS."
+
+    @classmethod
+    def perform(cls, info, voucher, segments):
+        return cls.set(voucher_id(voucher), segments)
 
 
 class DiscountSegmentDryRun(graphene.ObjectType):
