@@ -37,7 +37,8 @@ def pks_of(type_name: str, ids) -> list[int]:
 def fetch(table: str, columns: list[str], type_name: str, *, first=20, search=None, ids=None,
           search_columns=("name",), where: tuple[str, str] | None = None) -> list[dict]:
     """Rows of a standalone Saleor table, filtered like Saleor's ``filter: {search, ids}``."""
-    conditions, params = [sql.SQL("TRUE")], []
+    conditions: list[sql.Composable] = [sql.SQL("TRUE")]
+    params: list = []
     if search:
         conditions.append(sql.SQL("({})").format(sql.SQL(" OR ").join(
             sql.SQL("{} ILIKE %s").format(sql.Identifier(c)) for c in search_columns)))
@@ -144,7 +145,8 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_product_variants(_root, _info, first=20, filter=None, ids=None):
         search = (filter or {}).get("search")
-        conditions, params = [sql.SQL("TRUE")], []
+        conditions: list[sql.Composable] = [sql.SQL("TRUE")]
+        params: list = []
         if search:
             conditions.append(sql.SQL("(v.name ILIKE %s OR v.sku ILIKE %s OR p.name ILIKE %s)"))
             params += [f"%{search}%"] * 3

@@ -226,7 +226,6 @@ def test_content_blocks_and_related_product_rules(dashboard, shop):
     from saleor_segments.models import RelatedProductRule
 
     rule = RelatedProductRule.objects.get()
-    category_id = __import__("saleor_segments").models  # noqa: F841
     assert rule.applies_to["conditions"][0]["kind"] == "product.category"
     assert isinstance(rule.applies_to["conditions"][0]["value"], int)
     app.get_by_role("tab", name="Content blocks").click()
