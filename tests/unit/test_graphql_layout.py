@@ -24,3 +24,10 @@ def test_content_mutations_are_one_file_each():
             "related_product_rule_delete"} <= names
     for part in ("types.py", "inputs.py", "queries.py", "schema.py"):
         assert (GRAPHQL / "content" / part).exists()
+
+
+def test_each_domain_is_split_into_types_queries_and_mutations():
+    for domain in ("content", "discounts", "fields", "segments", "storefront"):
+        folder = GRAPHQL / domain
+        parts = {p.stem for p in folder.iterdir()}
+        assert {"types", "queries", "mutations"} <= parts, domain
