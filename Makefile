@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install clean app app-deps browser-deps
+.PHONY: demo test lint bench install clean app app-deps browser-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
@@ -43,7 +43,11 @@ browser-deps:
 app: app-deps  ## rebuild the Dashboard app's bundle (saleor_segments/dashboard_app/static; commit it)
 	cd $(APP) && npm run build
 
-test: $(STAMP) app-deps browser-deps  ## the whole test suite on real PostgreSQL (+ app unit and browser tests)
+lint: $(STAMP)  ## ruff (lint + import order) over the package and tests; mypy (settings in pyproject.toml)
+	$(BIN)/ruff check saleor_segments tests benchmarks manage.py
+	$(BIN)/mypy
+
+test: $(STAMP) app-deps browser-deps lint  ## lint and type checks, then the whole test suite on real PostgreSQL (+ app unit and browser tests)
 	@if [ -f $(APP_STAMP) ]; then cd $(APP) && npx vitest run --reporter=dot; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -32,7 +32,10 @@ from saleor_segments.membership.check import check_customer  # noqa: E402
 from saleor_segments.membership.definitions import compiled  # noqa: E402
 from saleor_segments.membership.refresh import refresh_segment  # noqa: E402
 from saleor_segments.models import (  # noqa: E402
-    CustomerField, CustomerMembership, MembershipLog, Segment,
+    CustomerField,
+    CustomerMembership,
+    MembershipLog,
+    Segment,
 )
 from saleor_segments.services import create_segment  # noqa: E402
 from saleor_segments.standalone.rows import truncate_store  # noqa: E402

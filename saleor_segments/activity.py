@@ -9,7 +9,6 @@ from .conf import DEFAULTS
 from .models import ProductView, WishlistItem
 
 
-
 def _one_owner(customer_id, checkout_token):
     if (customer_id is None) == (checkout_token is None):
         raise ValueError("give exactly one of customer_id and checkout_token")

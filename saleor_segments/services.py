@@ -3,8 +3,14 @@
 from django.db import connection, transaction
 
 from .conditions import (
-    ApplyTo, ConditionError, ConditionErrorCode, ConditionValidationError, ValidationContext,
-    parse_tree, tree_json, walk,
+    ApplyTo,
+    ConditionError,
+    ConditionErrorCode,
+    ConditionValidationError,
+    ValidationContext,
+    parse_tree,
+    tree_json,
+    walk,
 )
 from .conditions.segments import SegmentMember
 from .membership.refresh import lock_segments

@@ -10,8 +10,8 @@ from django.utils import timezone
 from . import activity, dbaccess
 from .conditions import Event
 from .conf import app_settings
-from .membership.definitions import compiled, subjects_of
 from .membership import split
+from .membership.definitions import compiled, subjects_of
 from .membership.refresh import refresh_channel, refresh_segment
 from .models import PendingRefresh, RefreshRun, RefreshRunPart, Segment
 
@@ -126,7 +126,7 @@ def refresh_part_task(self, part_id: int) -> dict:
         return {"part": part_id, "skipped": True}  # its segment (and run) were deleted
     except Exception as exc:
         if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=2 ** self.request.retries)
+            raise self.retry(exc=exc, countdown=2 ** self.request.retries) from exc
         for run_id in RefreshRunPart.objects.filter(pk=part_id).values_list("run_id",
                                                                              flat=True):
             split.fail(run_id, f"part {part_id}: {type(exc).__name__}: {exc}")

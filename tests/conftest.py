@@ -1,6 +1,7 @@
 """Shared by every test folder; the Saleor contract suite skips itself without Saleor."""
 import pytest
 
+
 def _saleor_importable() -> bool:
     import importlib.util
 

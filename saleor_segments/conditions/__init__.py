@@ -2,8 +2,16 @@
 third-party kinds register from an installed app's ``segments_hooks`` module."""
 
 from . import address, cart, customer, orders, products, segments  # noqa: F401  (registration)
-from .ast import FORMAT_VERSION, Group, ValidationContext, node_json, parse_tree, tree_events
-from .ast import tree_json, walk
+from .ast import (
+    FORMAT_VERSION,
+    Group,
+    ValidationContext,
+    node_json,
+    parse_tree,
+    tree_events,
+    tree_json,
+    walk,
+)
 from .base import ApplyTo, Condition, Event, Scope
 from .errors import ConditionError, ConditionErrorCode, ConditionValidationError
 from .operators import Comparison

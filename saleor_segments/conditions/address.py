@@ -1,13 +1,19 @@
 """Customer address: sub-conditions that one address of the customer must meet together."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .ast import Group
-from .base import Condition, Event, FieldCondition, Scope
+from .base import Condition, Event, FieldCondition, Reader, Scope
 from .operators import Comparison
 from .registry import register
 from .sql import Fragment, sql
 from .values import COUNTRY, STRING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..evaluation.compile import Compiler
 
 ADDRESS_FIELDS = {
     "first_name": STRING, "last_name": STRING, "company_name": STRING,
@@ -30,10 +36,10 @@ class AddressField(FieldCondition):
     field: str
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         return self.cmp.sql(f"{alias}.{self.field}")
 
-    def observed_sql(self, c, alias):
+    def observed_sql(self, c: Compiler, alias: str) -> Fragment | None:
         return sql("{}.{}", alias, self.field)
 
 
@@ -42,20 +48,22 @@ class AddressContainer(Condition):
 
     children_scope = Scope.ADDRESS
     which: tuple = ()
-    default_which = None
+    default_which: str | None = None
+    address: str
+    match: Group
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         which = r.get("address", cls.which, **({"default": cls.default_which}
                                                  if cls.default_which else {}))
         match = r.parse_group()
         return cls(which, match) if which and match else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return {"address": self.address}
 
     @classmethod
-    def describe(cls):
+    def describe(cls) -> dict[str, Any]:
         return {**super().describe(), "addresses": list(cls.which)}
 
 
@@ -73,11 +81,11 @@ class CustomerAddress(AddressContainer):
     address: str
     match: Group
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         a, outer, key, source = self._addresses(c, alias)
         return c.related(outer, key, source)(c.group(self.match, a))
 
-    def observed_child_sql(self, c, alias, child) -> Fragment | None:
+    def observed_child_sql(self, c: Compiler, alias: str, child: Any) -> Fragment | None:
         """For explain: what ``child`` compares on each of the customer's addresses (a list,
         in address order), or None when the child compares no single value."""
         a, outer, key, source = self._addresses(c, alias)
@@ -87,7 +95,7 @@ class CustomerAddress(AddressContainer):
         return sql("(SELECT array_agg({} ORDER BY {a}.id) {} AND {} = {})",
                    observed, source, key, outer, a=a)
 
-    def _addresses(self, c, alias) -> tuple[str, str, str, Fragment]:
+    def _addresses(self, c: Compiler, alias: str) -> tuple[str, str, str, Fragment]:
         """(address alias, shopper-side column, address-side key, ``FROM ... WHERE ...``)."""
         a = c.alias("a")
         if self.address == "any":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from . import registry
 from .base import ApplyTo, Condition, Event, Reader, Scope
@@ -37,7 +38,7 @@ class Group:
                 "conditions": [node_json(c) for c in self.conditions]}
 
 
-def node_json(node) -> dict:
+def node_json(node: Any) -> dict:
     if isinstance(node, Group):
         return {"kind": "group", **node.to_json()}
     data = node.to_json()
@@ -50,7 +51,7 @@ def tree_json(tree: Group) -> dict:
     return {"version": FORMAT_VERSION, **tree.to_json()}
 
 
-def walk(node) -> Iterator:
+def walk(node: Any) -> Iterator:
     """Every node of a tree, depth first (groups and conditions)."""
     yield node
     children = node.conditions if isinstance(node, Group) else ()
@@ -81,9 +82,10 @@ class ValidationContext:
 
 class _Parser:
     def __init__(self, context: ValidationContext):
-        self.context, self.errors, self.nodes = context, [], 0
+        self.context, self.nodes = context, 0
+        self.errors: list[ConditionError] = []
 
-    def group(self, data, path, scope: Scope, depth: int) -> Group | None:
+    def group(self, data: Any, path: str, scope: Scope, depth: int) -> Group | None:
         r = Reader(data, path, self.errors, self.context)
         aggregator = r.get("aggregator", ("all", "any"), default="all")
         expected = r.get("expected", _boolean, default=True)
@@ -98,7 +100,7 @@ class _Parser:
                 children.append(node)
         return Group(aggregator, expected, tuple(children))
 
-    def node(self, data, path, scope: Scope, depth: int):
+    def node(self, data: Any, path: str, scope: Scope, depth: int) -> Any:
         self.nodes += 1
         if depth > MAX_DEPTH:
             self.errors.append(ConditionError(path, f"nested deeper than {MAX_DEPTH} levels",
@@ -140,13 +142,13 @@ class _Parser:
         return node
 
 
-def _boolean(raw):
+def _boolean(raw: Any) -> bool:
     if not isinstance(raw, bool):
         raise ValueError("expected true or false")
     return raw
 
 
-def parse_tree(data, context: ValidationContext | None = None,
+def parse_tree(data: Any, context: ValidationContext | None = None,
                scope: Scope = Scope.SHOPPER) -> Group:
     """Validate stored/submitted JSON into a tree; raise ConditionValidationError with every
     problem found. ``scope=Scope.ITEM`` reads a product condition group (related products)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .errors import ConditionError, ConditionErrorCode, join_path
 from .operators import OPERATOR_LABELS, Comparison
@@ -53,15 +54,20 @@ class ApplyTo(str, Enum):
 class Reader:
     """Reads one JSON object of the tree, collecting errors with their paths."""
 
-    def __init__(self, data: dict, path: str, errors: list[ConditionError], context):
+    def __init__(self, data: dict, path: str, errors: list[ConditionError],
+                 context: Any) -> None:
         self.data, self.path, self.errors, self.context = data, path, errors, context
+        # containers: parses their own group of children (set by the tree parser)
+        self.parse_group: Callable[[], Any] = lambda: None
 
-    def error(self, key: str | None, message: str, code="invalid"):
+    def error(self, key: str | None, message: str,
+              code: ConditionErrorCode | str = "invalid") -> None:
         code = ConditionErrorCode(code) if isinstance(code, str) else code
         path = join_path(self.path, key) if key else self.path
         self.errors.append(ConditionError(path, message, code))
 
-    def get(self, key: str, parse=None, default=dataclasses.MISSING, message=None):
+    def get(self, key: str, parse: Any = None, default: Any = dataclasses.MISSING,
+            message: str | None = None) -> Any:
         """Return ``parse(raw)`` for a key (a ValueType, choice tuple, or callable)."""
         if key not in self.data or self.data[key] is None:
             if default is not dataclasses.MISSING:
@@ -99,13 +105,16 @@ class Condition:
     registered_only: ClassVar[bool] = True  # False: visitors (checkouts) can meet it too
     events: ClassVar[frozenset[Event]] = frozenset()
     children_scope: ClassVar[Scope | None] = None  # set on containers (address, products, orders)
-    fields: ClassVar[dict[str, ValueType]] = {}  # for kinds that compare one of several fields
+    fields: ClassVar[Mapping[str, ValueType]] = {}  # kinds that compare one of several fields
+
+    if TYPE_CHECKING:  # pragma: no cover  (kinds are dataclasses: their fields are arguments)
+        def __init__(self, *args: Any) -> None: ...
 
     @classmethod
     def parse(cls, r: Reader) -> Condition | None:
         raise NotImplementedError
 
-    def params_json(self) -> dict:
+    def params_json(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
@@ -131,11 +140,11 @@ class Condition:
             events.add(Event.TIME)
         return events
 
-    def child_group(self):
+    def child_group(self) -> Any:
         return getattr(self, "match", None)
 
     @classmethod
-    def describe(cls) -> dict:
+    def describe(cls) -> dict[str, Any]:
         """What a visual builder needs to offer this kind."""
         return {
             "kind": cls.kind, "label": cls.label, "group": cls.group, "scope": cls.scope.value,
@@ -154,13 +163,16 @@ class Condition:
 class FieldCondition(Condition):
     """A kind of the form {"field": ..., "operator": ..., "value": ...} over ``fields``."""
 
+    field: str
+    cmp: Comparison
+
     @classmethod
-    def parse(cls, r: Reader):
+    def parse(cls, r: Reader) -> Condition | None:
         field = r.get("field", tuple(cls.fields))
         cmp = r.comparison(cls.fields[field]) if field else None
         return cls(field, cmp) if field and cmp else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return {"field": self.field, "operator": self.cmp.operator, "value": self.cmp.to_json()}
 
 

@@ -2,13 +2,19 @@
 
 A customer meets a cart condition when one of their checkouts in the channel meets it."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .base import Event, FieldCondition
 from .operators import Comparison
 from .registry import register
-from .sql import sql
+from .sql import Fragment, sql
 from .values import INTEGER, NUMBER, STRING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..evaluation.compile import Compiler
 
 CART_FIELDS = {
     "lines": INTEGER, "quantity": INTEGER, "subtotal": NUMBER, "total": NUMBER, "tax": NUMBER,
@@ -45,12 +51,12 @@ class CartField(FieldCondition):
     field: str
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         carts = c.carts()
         return c.related(c.shopper(alias), carts.key, carts.source)(
             self.cmp.sql(cart_expression(self.field, carts.alias)))
 
-    def observed_sql(self, c, alias):
+    def observed_sql(self, c: Compiler, alias: str) -> Fragment | None:
         carts = c.carts()
         return sql("(SELECT array_agg({}) {} AND {} = {})", cart_expression(
             self.field, carts.alias), carts.source, carts.key, c.shopper(alias))

@@ -1,15 +1,21 @@
 """Conditions on the customer's account: fields, attributes, metadata, gift card balance."""
 
+from __future__ import annotations
+
 import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .base import Condition, Event, FieldCondition, Reader, cmp_json
 from .operators import NOW, Comparison, sql_any
 from .registry import register
 from .sql import Fragment, sql, value
 from .values import BOOLEAN, DATE, DECLARABLE_TYPES, INTEGER, NUMBER, STRING, IdType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..evaluation.compile import Compiler
 
 TIMESTAMP_FIELDS = {"date_joined", "last_login"}
 
@@ -31,17 +37,17 @@ class CustomerField(FieldCondition):
     cmp: Comparison
 
     @property
-    def column(self):
+    def column(self) -> str:
         return "customer_type_id" if self.field == "customer_type" else self.field
 
-    def event_set(self):
+    def event_set(self) -> set[Event]:
         extra = {Event.ORDER} if self.field == "number_of_orders" else set()
         return super().event_set() | extra
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         return self.cmp.sql(f"{alias}.{self.column}", timestamp=self.field in TIMESTAMP_FIELDS)
 
-    def observed_sql(self, c, alias):
+    def observed_sql(self, c: Compiler, alias: str) -> Fragment | None:
         return sql("{}.{}", alias, self.column)
 
 
@@ -49,9 +55,13 @@ class DeclaredFieldCondition(Condition):
     """Base of kinds whose key and type the merchant declares ("use in customer segment")."""
 
     source_name = ""
+    key_name: ClassVar[str]
+    source: str
+    key: str
+    cmp: Comparison
 
     @classmethod
-    def parse(cls, r: Reader):
+    def parse(cls, r: Reader) -> Condition | None:
         key = r.get(cls.key_name, STRING)
         type_name = r.get("type", tuple(DECLARABLE_TYPES))
         source = cls.source_name or r.get("source", ("metadata", "private_metadata"),
@@ -71,7 +81,7 @@ class DeclaredFieldCondition(Condition):
         cmp = r.comparison(DECLARABLE_TYPES[type_name])
         return cls(source, key, cmp) if cmp else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         data = {self.key_name: self.key, "type": self.cmp.type.name, **cmp_json(self.cmp)}
         if not self.source_name:
             data["source"] = self.source
@@ -95,20 +105,20 @@ class CustomerAttribute(DeclaredFieldCondition):
     key: str
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         av, source = self._values(c)
         exists = c.related(f"{alias}.id", f"{av}u.user_id", source)
         column = self.COLUMNS[self.cmp.type.name]
         return sql_any(self.cmp, exists, f"{av}.{column}", timestamp=self.cmp.type.name == "date")
 
-    def observed_sql(self, c, alias):
+    def observed_sql(self, c: Compiler, alias: str) -> Fragment | None:
         """The customer's values of the attribute (a list: multi-select attributes)."""
         av, source = self._values(c)
         return sql("(SELECT array_agg({av}.{column} ORDER BY {av}.id) {source} "
                    "AND {av}u.user_id = {alias}.id)", av=av, source=source, alias=alias,
                    column=self.COLUMNS[self.cmp.type.name])
 
-    def _values(self, c) -> tuple[str, Fragment]:
+    def _values(self, c: Compiler) -> tuple[str, Fragment]:
         av = c.alias("av")
         return av, sql("FROM attribute_assigneduserattributevalue {av}u "
                        "JOIN attribute_attributevalue {av} ON {av}.id = {av}u.value_id "
@@ -121,7 +131,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_NUMBER_LENGTH = 1000  # longer "numbers" are malformed (PostgreSQL's numeric may overflow)
 
 
-def metadata_value(raw, type_name: str):
+def metadata_value(raw: Any, type_name: str) -> Any:
     """Python twin of the saleor_segments_to_* SQL functions (see migration 0006)."""
     if raw is None:
         return None
@@ -156,7 +166,7 @@ class CustomerMetadata(DeclaredFieldCondition):
     key: str
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         expr = sql("({}.{} ->> {})", alias, self.source, value(self.key))
         cast = self.CASTS.get(self.cmp.type.name)
         if cast:
@@ -177,14 +187,14 @@ class GiftCardBalance(Condition):
     cmp: Comparison
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         cmp = r.comparison(NUMBER)
         return cls(cmp) if cmp else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return cmp_json(self.cmp)
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         g = c.alias("gc")
         owner = f"COALESCE({g}.assigned_to_id, {g}.used_by_id)"
         source = sql("FROM giftcard_giftcard {g} WHERE {g}.is_active AND ({g}.expiry_date IS NULL "

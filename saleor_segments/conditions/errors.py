@@ -25,7 +25,7 @@ class ConditionError:
     message: str
     code: ConditionErrorCode = ConditionErrorCode.INVALID
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
@@ -40,7 +40,7 @@ class ConditionValidationError(ValueError):
         return [{"path": e.path, "message": e.message, "code": e.code.value} for e in self.errors]
 
 
-def join_path(path: str, key) -> str:
+def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key

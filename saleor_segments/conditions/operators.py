@@ -35,7 +35,8 @@ class Comparison:
     value: Any
 
     @classmethod
-    def parse(cls, vtype: ValueType, operator, raw, errors) -> "Comparison | None":
+    def parse(cls, vtype: ValueType, operator: Any, raw: Any,
+              errors: Callable[..., None]) -> "Comparison | None":
         """Parse operator and value; report problems through ``errors(key, message)``."""
         if operator not in vtype.operators:
             errors("operator", f"expected one of {', '.join(vtype.operators)} for a "
@@ -49,7 +50,7 @@ class Comparison:
         return cls(vtype, operator, value)
 
     @staticmethod
-    def _parse_value(vtype, operator, raw):
+    def _parse_value(vtype: ValueType, operator: str, raw: Any) -> Any:
         if operator == "undefined":
             if raw is None:
                 return True
@@ -75,7 +76,7 @@ class Comparison:
             return raw
         return vtype.parse(raw)
 
-    def to_json(self):
+    def to_json(self) -> Any:
         if self.operator in ("undefined", "in_last_days"):
             return self.value
         if isinstance(self.value, tuple):

@@ -1,18 +1,24 @@
 """Sales: number of orders, total or average amount, purchased quantity, filtered by a period
 and by order sub-conditions (status, amount, billing/shipping address, products)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..tables import ORDER_STATUSES
 from .address import AddressContainer
 from .ast import Group
-from .base import Condition, Event, FieldCondition, Scope, cmp_json
+from .base import Condition, Event, FieldCondition, Reader, Scope, cmp_json
 from .operators import Comparison
 from .products import ItemsCondition, Period
 from .registry import register
-from .sql import TRUE, sql, value
+from .sql import TRUE, Fragment, sql, value
 from .values import BOOLEAN, INTEGER, NUMBER, ChoiceType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..evaluation.compile import Compiler
 
 MEASURES = {"count": INTEGER, "total": NUMBER, "average": NUMBER, "quantity": INTEGER}
 STATUSES = tuple(s for s in ORDER_STATUSES if s != "draft")  # drafts never count
@@ -33,28 +39,28 @@ class Orders(Condition):
     match: Group
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         measure = r.get("measure", tuple(MEASURES))
         cmp = r.comparison(MEASURES[measure]) if measure else None
         period = Period.parse(r)
         match = r.parse_group()
         return cls(measure, cmp, period, match) if measure and cmp and match else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         data = {"measure": self.measure, **cmp_json(self.cmp)}
         if self.period:
             data["period"] = self.period.to_json()
         return data
 
-    def event_set(self):
+    def event_set(self) -> set[Event]:
         extra = {Event.TIME} if self.period and self.period.last_days is not None else set()
         return super().event_set() | extra
 
     @property
-    def zero(self):
+    def zero(self) -> Decimal | None:
         return None if self.measure == "average" else Decimal(0)
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         o = c.alias("o")
         inner = c.group(self.match, o)
         period = self.period.sql(f"{o}.created_at") if self.period else TRUE
@@ -85,7 +91,7 @@ class OrderField(FieldCondition):
     field: str
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         return self.cmp.sql(f"{alias}.{self.COLUMNS[self.field]}")
 
 
@@ -101,7 +107,7 @@ class OrderAddress(AddressContainer):
     address: str
     match: Group
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         a = c.alias("a")
         exists = c.related(f"{alias}.{self.address}_address_id", f"{a}.id",
                            sql("FROM account_address {} WHERE TRUE", a), per_row=True)
@@ -123,15 +129,15 @@ class OrderProducts(ItemsCondition):
     period = None
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         found = r.get("found", BOOLEAN, default=True)
         match = r.parse_group()
         return cls(found, match) if found is not None and match else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return {"found": self.found}
 
-    def items_sql(self, c, alias):
+    def items_sql(self, c: Compiler, alias: str) -> tuple[Fragment, str]:
         return sql("(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
                    "AS at FROM order_orderline ol LEFT JOIN product_productvariant v "
                    "ON v.id = ol.variant_id)"), f"{alias}.id"

@@ -1,15 +1,21 @@
 """Products found (or not) in the cart, the wishlist, the view history or past orders, with
 product sub-conditions (product, variant, SKU, category, collection, type, attribute, price)."""
 
+from __future__ import annotations
+
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .ast import Group
 from .base import Condition, Event, Reader, Scope, cmp_json
 from .operators import NOW, Comparison, sql_any
 from .registry import register
 from .sql import TRUE, Fragment, join, sql, value
-from .values import BOOLEAN, DATE, NUMBER, STRING, IdType
+from .values import BOOLEAN, DATE, NUMBER, STRING, IdType, ValueType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..evaluation.compile import Compiler, Exists
 
 SOURCES = ("cart", "wishlist", "viewed", "ordered")
 NOT_ORDERED = ["draft", "canceled", "expired"]  # statuses that do not count as "ordered"
@@ -24,7 +30,7 @@ class Period:
     end: dt.date | None = None
 
     @classmethod
-    def parse(cls, r: Reader, key="period"):
+    def parse(cls, r: Reader, key: str = "period") -> Period | None:
         raw = r.data.get(key)
         if raw is None:
             return None
@@ -43,7 +49,7 @@ class Period:
             return None
         return cls(start=start, end=end)
 
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         if self.last_days is not None:
             return {"last_days": self.last_days}
         return {k: v.isoformat() for k, v in (("from", self.start), ("to", self.end)) if v}
@@ -59,27 +65,27 @@ class Period:
         return join(" AND ", parts)
 
 
-def _days(value):
+def _days(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 36500:
         raise ValueError("expected a number of days (0 to 36500)")
     return value
 
 
-def item_variants(c, item: str, source: Fragment):
+def item_variants(c: Compiler, item: str, source: Fragment) -> Exists:
     """``exists`` over the variants an item stands for: its own, or for a product-level item
     (a view, a wishlist entry) all of its product's. ``source`` selects from
     product_productvariant ``pv``."""
     by_variant = c.related(f"{item}.variant_id", "pv.id", source)
     by_product = c.related(f"{item}.product_id", "pv.product_id", source)
 
-    def exists(condition=TRUE):
+    def exists(condition: Fragment = TRUE) -> Fragment:
         return sql("({} OR ({}.variant_id IS NULL AND {}))",
                    by_variant(condition), item, by_product(condition))
 
     return exists
 
 
-def product_rows(c, item: str, key: str, source: Fragment):
+def product_rows(c: Compiler, item: str, key: str, source: Fragment) -> Exists:
     """``exists`` over rows keyed by the item's product id."""
     return c.related(f"{item}.product_id", key, source)
 
@@ -88,13 +94,16 @@ class ItemsCondition(Condition):
     """Base of containers over product items: EXISTS an item meeting the sub-conditions."""
 
     children_scope = Scope.ITEM
+    found: bool
+    period: Period | None
+    match: Group
 
-    def items_sql(self, c, alias) -> tuple[Fragment, str]:
+    def items_sql(self, c: Compiler, alias: str) -> tuple[Fragment, str]:
         """(derived table of items with owner, product_id, variant_id, at; the outer
         expression that ``owner`` matches)."""
         raise NotImplementedError
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         i = c.alias("i")
         items, outer = self.items_sql(c, alias)
         period = self.period.sql(f"{i}.at") if self.period else TRUE
@@ -116,11 +125,11 @@ class Products(ItemsCondition):
     match: Group
 
     @property
-    def registered_only(self):
+    def registered_only(self) -> bool:  # type: ignore[override]  # per source, not per kind
         return self.source in ("wishlist", "ordered")
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         source = r.get("source", SOURCES)
         found = r.get("found", BOOLEAN, default=True)
         period = Period.parse(r)
@@ -131,24 +140,24 @@ class Products(ItemsCondition):
             return None
         return cls(source, found, period, match)
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         data = {"source": self.source, "found": self.found}
         if self.period:
             data["period"] = self.period.to_json()
         return data
 
-    def event_set(self):
+    def event_set(self) -> set[Event]:
         events = {"cart": Event.CHECKOUT, "wishlist": Event.ACTIVITY, "viewed": Event.ACTIVITY,
                   "ordered": Event.ORDER}
         extra = {Event.TIME} if self.period and self.period.last_days is not None else set()
         return {events[self.source]} | extra
 
     @classmethod
-    def describe(cls):
+    def describe(cls) -> dict[str, Any]:
         return {**super().describe(), "registeredOnly": False, "sources": list(SOURCES),
                 "registeredOnlySources": ["wishlist", "ordered"]}
 
-    def items_sql(self, c, alias):
+    def items_sql(self, c: Compiler, alias: str) -> tuple[Fragment, str]:
         outer = c.shopper(alias)
         if self.source == "cart":
             carts = c.carts()
@@ -178,18 +187,19 @@ class ItemCondition(Condition):
     scope = Scope.ITEM
     group = "products"
     registered_only = False
-    vtype = None
+    vtype: ClassVar[ValueType]
+    cmp: Comparison
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         cmp = r.comparison(cls.vtype)
         return cls(cmp) if cmp else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return cmp_json(self.cmp)
 
     @classmethod
-    def describe(cls):
+    def describe(cls) -> dict[str, Any]:
         return {**super().describe(), "fields": {"value": {**cls.vtype.describe(), "operators": [
             {"name": op} for op in cls.vtype.operators]}}}
 
@@ -199,7 +209,7 @@ class ItemColumn(ItemCondition):
 
     column = ""
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         return self.cmp.sql(f"{alias}.{self.column}")
 
 
@@ -231,7 +241,7 @@ class Sku(ItemCondition):
     vtype = STRING
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         return sql_any(self.cmp, item_variants(c, alias, sql("FROM product_productvariant pv "
                                                              "WHERE TRUE")), "pv.sku")
 
@@ -248,15 +258,15 @@ class CategoryIs(ItemCondition):
     include_descendants: bool = True
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         cmp = r.comparison(cls.vtype)
         descendants = r.get("include_descendants", BOOLEAN, default=True)
         return cls(cmp, descendants) if cmp and descendants is not None else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return {**cmp_json(self.cmp), "include_descendants": self.include_descendants}
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         source = sql("FROM product_product p JOIN product_category pc ON pc.id = p.category_id")
         if self.include_descendants:
             source += (" JOIN product_category anc ON anc.tree_id = pc.tree_id "
@@ -273,7 +283,7 @@ class CollectionIs(ItemCondition):
     vtype = IdType("Collection")
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         exists = product_rows(c, alias, "cp.product_id",
                               sql("FROM product_collectionproduct cp WHERE TRUE"))
         return sql_any(self.cmp, exists, "cp.collection_id")
@@ -287,7 +297,7 @@ class ProductTypeIs(ItemCondition):
     vtype = IdType("ProductType")
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         exists = product_rows(c, alias, "p.id", sql("FROM product_product p WHERE TRUE"))
         return sql_any(self.cmp, exists, "p.product_type_id")
 
@@ -304,15 +314,15 @@ class ProductAttribute(ItemCondition):
     cmp: Comparison
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         attribute = r.get("attribute", STRING)
         cmp = r.comparison(cls.vtype)
         return cls(attribute, cmp) if attribute and cmp else None
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return {"attribute": self.attribute, **cmp_json(self.cmp)}
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         values = sql("JOIN attribute_attributevalue av ON av.id = x.value_id JOIN "
                      "attribute_attribute a ON a.id = av.attribute_id WHERE a.slug = {}",
                      value(self.attribute))
@@ -322,7 +332,7 @@ class ProductAttribute(ItemCondition):
             "FROM product_productvariant pv JOIN attribute_assignedvariantattributevalue x "
             "ON x.variant_id = pv.id {}", values))
 
-        def exists(condition=TRUE):
+        def exists(condition: Fragment = TRUE) -> Fragment:
             return sql("({} OR {})", on_product(condition), on_variant(condition))
 
         return sql_any(self.cmp, exists, "av.name")
@@ -338,7 +348,7 @@ class ProductPrice(ItemCondition):
     vtype = NUMBER
     cmp: Comparison
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         exists = item_variants(c, alias, sql(
             "FROM product_productvariant pv JOIN product_productvariantchannellisting vcl "
             "ON vcl.variant_id = pv.id WHERE vcl.channel_id = {}", value(c.channel_id)))

@@ -2,14 +2,16 @@
 
 import contextlib
 import importlib
+from collections.abc import Iterator
+from typing import Any
 
 from django.apps import apps
 
-_KINDS: dict = {}
+_KINDS: dict[str, Any] = {}  # kind -> Condition subclass
 _discovered = False
 
 
-def register(cls):
+def register(cls: Any) -> Any:
     """Class decorator: make a Condition subclass available under its ``kind``."""
     if cls.kind in _KINDS and _KINDS[cls.kind] is not cls:
         raise ValueError(f"condition kind {cls.kind!r} is already registered")
@@ -17,7 +19,7 @@ def register(cls):
     return cls
 
 
-def _discover():
+def _discover() -> None:
     """Import every installed app's ``segments_hooks`` module (third-party kinds) once."""
     global _discovered
     if _discovered or not apps.ready:
@@ -28,18 +30,18 @@ def _discover():
             importlib.import_module(f"{config.name}.segments_hooks")
 
 
-def get(kind: str):
+def get(kind: str) -> Any:
     _discover()
     return _KINDS.get(kind)
 
 
-def all_kinds() -> dict:
+def all_kinds() -> dict[str, Any]:
     _discover()
     return dict(_KINDS)
 
 
 @contextlib.contextmanager
-def temporarily(*classes):
+def temporarily(*classes: Any) -> Iterator[None]:
     """Register kinds for the duration of a block (tests)."""
     added = [cls for cls in classes if cls.kind not in _KINDS]
     for cls in added:

@@ -1,12 +1,18 @@
 """Segments as conditions of other segments: membership in (or not in) other segments."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from .base import Condition, Event, cmp_json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .base import Condition, Event, Reader, cmp_json
 from .operators import Comparison, sql_any
 from .registry import register
-from .sql import sql
+from .sql import Fragment, sql
 from .values import IdType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..evaluation.compile import Compiler
 
 SEGMENT_ID = IdType("Segment")
 
@@ -23,7 +29,7 @@ class SegmentMember(Condition):
     cmp: Comparison
 
     @classmethod
-    def parse(cls, r):
+    def parse(cls, r: Reader) -> Condition | None:
         cmp = r.comparison(SEGMENT_ID)
         if not cmp or cmp.operator == "undefined":
             if cmp:
@@ -39,13 +45,13 @@ class SegmentMember(Condition):
                 r.error("value", f"segment {pk} depends on this segment (a cycle)", "cycle")
         return cls(cmp)
 
-    def params_json(self):
+    def params_json(self) -> dict[str, Any]:
         return cmp_json(self.cmp)
 
     def segment_ids(self) -> tuple:
         return self.cmp.value if isinstance(self.cmp.value, tuple) else (self.cmp.value,)
 
-    def to_sql(self, c, alias):
+    def to_sql(self, c: Compiler, alias: str) -> Fragment:
         if c.subject == "visitor":
             exists = c.related(c.shopper(alias), "sm.checkout_token",
                                sql("FROM saleor_segments_visitormembership sm WHERE TRUE"))

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: "\u0661" is a digit to str.isdigit and int()
@@ -31,10 +32,10 @@ class ValueType:
     sql_cast: str = "text"
     operators: tuple[str, ...] = ()
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         raise NotImplementedError
 
-    def to_json(self, value):
+    def to_json(self, value: Any) -> Any:
         return value
 
     def describe(self) -> dict:
@@ -45,7 +46,7 @@ class StringType(ValueType):
     name = "string"
     operators = ("is", "is_not", "contains", "not_contains", "in", "not_in", "undefined")
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         if not isinstance(raw, str) or not raw.strip():
             raise ValueError("expected a non-empty string")
         return check_text(raw)
@@ -57,7 +58,7 @@ class NumberType(ValueType):
     operators = ("is", "is_not", "gt", "gte", "lt", "lte", "between", "in", "not_in",
                  "undefined")
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)) or (
                 isinstance(raw, str) and not _NUMBER.fullmatch(raw)):
             raise ValueError("expected a number")
@@ -70,20 +71,21 @@ class NumberType(ValueType):
         if not value:
             return Decimal(0)  # "0e-20000" too
         _sign, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # finite (checked above)
         trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
         if value.adjusted() >= MAX_INTEGER_DIGITS or -(exponent + trailing_zeros) > MAX_DECIMALS:
             raise ValueError(f"expected a number below 10^{MAX_INTEGER_DIGITS} in magnitude "
                              f"with at most {MAX_DECIMALS} decimals")
         return value
 
-    def to_json(self, value):
+    def to_json(self, value: Any) -> Any:
         return int(value) if value == value.to_integral_value() else str(value)
 
 
 class IntegerType(NumberType):
     name = "integer"
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         value = super().parse(raw)
         if value != value.to_integral_value():
             raise ValueError("expected a whole number")
@@ -98,7 +100,7 @@ class DateType(ValueType):
     operators = ("is", "is_not", "gt", "gte", "lt", "lte", "between", "in_last_days",
                  "undefined")
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         if isinstance(raw, str) and _DATE.fullmatch(raw):
             try:
                 return dt.date.fromisoformat(raw)
@@ -106,7 +108,7 @@ class DateType(ValueType):
                 pass
         raise ValueError("expected a date as YYYY-MM-DD")
 
-    def to_json(self, value):
+    def to_json(self, value: Any) -> Any:
         return value.isoformat()
 
 
@@ -115,7 +117,7 @@ class BooleanType(ValueType):
     sql_cast = "boolean"
     operators = ("is", "is_not", "undefined")
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         if not isinstance(raw, bool):
             raise ValueError("expected true or false")
         return raw
@@ -129,12 +131,12 @@ class ChoiceType(ValueType):
     name: str = "choice"
     operators = ("is", "is_not", "in", "not_in", "undefined")
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         if raw not in self.choices:
             raise ValueError(f"expected one of {', '.join(map(str, self.choices))}")
         return raw
 
-    def describe(self):
+    def describe(self) -> dict:
         return {"type": self.name, "choices": list(self.choices)}
 
 
@@ -142,7 +144,7 @@ class CountryType(ValueType):
     name = "country"
     operators = ("is", "is_not", "in", "not_in", "undefined")
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         if isinstance(raw, str) and _COUNTRY.match(raw.upper()):
             return raw.upper()
         raise ValueError("expected a country code")
@@ -157,7 +159,7 @@ class IdType(ValueType):
     sql_cast = "integer"
     operators = ("is", "is_not", "in", "not_in", "undefined")
 
-    def parse(self, raw):
+    def parse(self, raw: Any) -> Any:
         pk = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             pk = raw
@@ -175,7 +177,7 @@ class IdType(ValueType):
             return pk
         raise ValueError(f"expected a {self.graphql_type} ID (1 to {MAX_ID})")
 
-    def describe(self):
+    def describe(self) -> dict:
         return {"type": self.name, "object": self.graphql_type}
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -30,16 +32,17 @@ class NodeResult:
     inside: str | None = None  # path of the container the result is relative to
 
 
-def explain_customer(segment, customer_id: int, now: dt.datetime | None = None) -> list[NodeResult]:
+def explain_customer(segment: Any, customer_id: int,
+                     now: dt.datetime | None = None) -> list[NodeResult]:
     tree = segment_tree(segment)
     compiler = Compiler(segment.channel_id, "customer", single=True)
     entries = list(_nodes(tree, "", []))
     columns, params, observed = [], [], []
-    for path, node, containers in entries:
+    for _path, node, containers in entries:
         sql, node_params = _compile(compiler, node, containers)
         columns.append(f"({sql})")
         params += node_params
-    for path, node, containers in entries:  # values were recorded while compiling
+    for _path, node, containers in entries:  # values were recorded while compiling
         if not containers:
             found = compiler.observed.get(id(node))
         elif len(containers) == 1 and hasattr(containers[0][1], "observed_child_sql"):
@@ -67,7 +70,7 @@ def explain_customer(segment, customer_id: int, now: dt.datetime | None = None) 
     return results
 
 
-def _nodes(node, path, containers):
+def _nodes(node: Any, path: str, containers: list) -> Iterator[tuple[str, Any, list]]:
     """(path, node, enclosing containers as (path, condition)) depth first."""
     yield path, node, containers
     if isinstance(node, Group):
@@ -80,7 +83,7 @@ def _nodes(node, path, containers):
             yield from _nodes(child, f"{path}.conditions[{i}]", inner)
 
 
-def _compile(compiler: Compiler, node, containers) -> Fragment:
+def _compile(compiler: Compiler, node: Any, containers: list) -> Fragment:
     """A node alone; inside containers, wrapped in each (innermost first) with only it."""
     for _path, container in reversed(containers):
         node = dataclasses.replace(container, match=Group("all", True, (node,)))
@@ -89,5 +92,5 @@ def _compile(compiler: Compiler, node, containers) -> Fragment:
     return compiler.node(node, "u")
 
 
-def _kind(node) -> str:
+def _kind(node: Any) -> str:
     return "group" if isinstance(node, Group) else node.kind

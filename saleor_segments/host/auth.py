@@ -4,7 +4,9 @@ third-party token (the one the Dashboard hands an app) was issued for this plugi
 import graphene
 from saleor.core.auth import get_token_from_request
 from saleor.core.jwt import (
-    APP_KEY_FIELD, JWT_THIRDPARTY_ACCESS_TYPE, get_user_from_access_payload,
+    APP_KEY_FIELD,
+    JWT_THIRDPARTY_ACCESS_TYPE,
+    get_user_from_access_payload,
     jwt_decode_with_exception_handler,
 )
 

@@ -50,12 +50,11 @@ def shopper_of(instance) -> tuple[int | None, object]:
 def plugin_active() -> bool:
     """Is the plugin enabled in Saleor's configuration? (cached briefly; asked only on the
     path of restricted discounts). A disabled plugin restricts nothing."""
+    from django.conf import settings
     from django.core.cache import cache
     from saleor.plugins.models import PluginConfiguration
 
-    from .plugin import CustomerSegmentsPlugin, PLUGIN_ID
-
-    from django.conf import settings
+    from .plugin import PLUGIN_ID, CustomerSegmentsPlugin
 
     if f"{CustomerSegmentsPlugin.__module__}.{CustomerSegmentsPlugin.__name__}" not in \
             settings.PLUGINS:

@@ -5,6 +5,7 @@ written and logged."""
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 from django.db import connection, transaction
@@ -32,7 +33,7 @@ def check_customer(customer_id: int, event: Event | None = None, channel_id: int
     return _check("customer", customer_id, event, channel_id, now, reason)
 
 
-def check_visitor(checkout_token, event: Event | None = None, channel_id: int | None = None,
+def check_visitor(checkout_token: Any, event: Event | None = None, channel_id: int | None = None,
                   now: dt.datetime | None = None, reason: str = "check") -> CheckResult:
     return _check("visitor", str(checkout_token), event, channel_id, now, reason)
 
@@ -43,13 +44,13 @@ _STAMP_SQL = ("SELECT count(*), max(updated_at), sum(definition_version), max(id
 _ACTIVE: dict = {"stamp": None, "segments": []}  # re-read when any active segment changes
 
 
-def _load_active(stamp) -> list:
+def _load_active(stamp: Any) -> list:
     segments = list(Segment.objects.filter(status=Segment.Status.ACTIVE).order_by("pk"))
     _ACTIVE.update(stamp=stamp, segments=segments)
     return segments
 
 
-def _relevant(segments, subject: str, event: Event | None, channel_id: int | None,
+def _relevant(segments: list, subject: str, event: Event | None, channel_id: int | None,
               failed: dict) -> list:
     kinds = {"visitors_and_customers", "customers" if subject == "customer" else "visitors"}
     found = []
@@ -66,13 +67,14 @@ def _relevant(segments, subject: str, event: Event | None, channel_id: int | Non
     return found
 
 
-def _failed(failed: dict, segment, exc: Exception) -> None:
+def _failed(failed: dict, segment: Segment, exc: Exception) -> None:
     failed[segment.pk] = f"{type(exc).__name__}: {exc}"[:2000]
     logger.error("segment %s (%s) could not be checked, the shopper's membership of it stays: "
                  "%s", segment.pk, segment.name, failed[segment.pk])
 
 
-def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
+def _check(subject: str, shopper: Any, event: Event | None, channel_id: int | None,
+           now: dt.datetime | None, reason: str) -> CheckResult:
     now = now or timezone.now()
     membership = BY_SUBJECT[subject]
     with transaction.atomic(), connection.cursor() as cursor:
@@ -115,7 +117,7 @@ def _check(subject, shopper, event, channel_id, now, reason) -> CheckResult:
     return result
 
 
-def _evaluate(relevant, subject, shopper, now):
+def _evaluate(relevant: list, subject: str, shopper: Any, now: dt.datetime) -> Any:
     """(whether the shopper meets each segment, the segments among them it is in), or None
     when the shopper does not exist."""
     table, alias, pk = SUBJECTS[subject]
@@ -133,7 +135,8 @@ def _evaluate(relevant, subject, shopper, now):
         params + [[s.pk for s in relevant], shopper])
 
 
-def _evaluate_each(relevant, subject, shopper, now, failed: dict):
+def _evaluate_each(relevant: list, subject: str, shopper: Any, now: dt.datetime,
+                   failed: dict) -> Any:
     """``_evaluate`` segment by segment, each in a savepoint; those that fail are logged and
     left out. Returns (the combined row, the segments evaluated)."""
     hits, current, done, row = [], [], [], None
@@ -151,7 +154,7 @@ def _evaluate_each(relevant, subject, shopper, now, failed: dict):
     return (None if row is None and not hits else [hits, current]), done
 
 
-def _run_prepared(sql: str, params: list):
+def _run_prepared(sql: str, params: list) -> Any:
     """Run as a server-side prepared statement: planning 50 segments' predicates costs ten
     times more than running them for one shopper. Django's own cursors are left untouched."""
     raw = connection.connection
@@ -166,7 +169,8 @@ def _run_prepared(sql: str, params: list):
         raw.prepare_threshold = threshold
 
 
-def _write(cursor, membership, shopper, segments, result, now, reason):
+def _write(cursor: Any, membership: Any, shopper: Any, segments: list, result: Any,
+           now: dt.datetime, reason: str) -> None:
     """Insert joins, delete leaves and log both, in one statement."""
     versions = {s.pk: s.definition_version for s in segments}
     col, mt, cast = membership.column, membership.table, membership.cast

@@ -1,22 +1,25 @@
 """Loading a segment's stored tree and compiling it, cached per definition."""
 
-from ..conditions import ApplyTo, ValidationContext, parse_tree, tree_events
+from typing import Any
+
+from ..conditions import ApplyTo, Event, Group, ValidationContext, parse_tree, tree_events
 from ..evaluation.compile import shopper_query
 
 _CACHE: dict = {}
 _CACHE_LIMIT = 4096
 
 
-def subjects_of(segment) -> list[str]:
+def subjects_of(segment: Any) -> list[str]:
     return sorted(ApplyTo(segment.apply_to).subjects)
 
 
-def segment_tree(segment):
+def segment_tree(segment: Any) -> Group:
     return parse_tree(segment.conditions, ValidationContext(apply_to=ApplyTo(segment.apply_to),
                                                             declared_fields=None))
 
 
-def compiled(segment, subject: str, single: bool = False, ranged: bool = False):
+def compiled(segment: Any, subject: str, single: bool = False,
+             ranged: bool = False) -> tuple[str, tuple, frozenset[Event]]:
     """(sql, params, events) for a segment; params may hold NOW (see evaluation.compile.bind).
 
     Keyed by definition version and last save: change conditions through the services (which

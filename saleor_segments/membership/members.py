@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -33,7 +34,8 @@ class MemberFilter:
     joined_to: dt.datetime | None = None
 
     def sql(self) -> tuple[str, list]:
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Any] = []
         if self.search:
             parts.append("(u.email ILIKE %s OR u.first_name ILIKE %s OR u.last_name ILIKE %s)")
             like = "%" + self.search.replace("\\", "\\\\").replace("%", "\\%").replace(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
@@ -46,7 +47,7 @@ def preview(tree: Group, channel_id: int, apply_to: ApplyTo, sample: int = 10,
     started = time.monotonic()
     deadline = started + budget_ms / 1000
 
-    def run(cursor, sql, params):
+    def run(cursor: Any, sql: str, params: list) -> Any:
         left_ms = int((deadline - time.monotonic()) * 1000)
         if left_ms < 1:
             raise BudgetExceeded

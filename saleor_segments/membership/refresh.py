@@ -6,16 +6,17 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..evaluation.compile import bind
 from .. import discounts
 from ..conf import app_settings
+from ..evaluation.compile import bind
 from ..models import Segment
 from .definitions import compiled, subjects_of
-from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE
+from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE, MembershipTable
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ def refresh_channel(channel_id: int, now: dt.datetime | None = None,
     return _refresh(segments, now, reason, isolate=True)
 
 
-def _refresh(queryset, now, reason, expect=None, isolate=False) -> RefreshResult:
+def _refresh(queryset: Any, now: dt.datetime | None, reason: str, expect: Any = None,
+             isolate: bool = False) -> RefreshResult:
     started = time.perf_counter()
     now = now or timezone.now()
     with transaction.atomic():
@@ -68,7 +70,7 @@ def _refresh(queryset, now, reason, expect=None, isolate=False) -> RefreshResult
     return result
 
 
-def _refresh_together(segments, now, reason) -> tuple[int, int]:
+def _refresh_together(segments: list, now: dt.datetime, reason: str) -> tuple[int, int]:
     """One statement per kind of shopper for all ``segments``: (joined, left)."""
     joined = left = 0
     for subject, table in BY_SUBJECT.items():
@@ -79,7 +81,8 @@ def _refresh_together(segments, now, reason) -> tuple[int, int]:
     return joined, left
 
 
-def _refresh_isolated(segments, now, reason, result: RefreshResult) -> list:
+def _refresh_isolated(segments: list, now: dt.datetime, reason: str,
+                      result: RefreshResult) -> list:
     """All segments in one statement; when that fails, each alone, so that one bad segment
     (a tree saved before validation refused it, an error in its SQL) fails by itself: it is
     logged, its members stay, the others are refreshed. Returns the refreshed segments."""
@@ -104,7 +107,7 @@ def _refresh_isolated(segments, now, reason, result: RefreshResult) -> list:
     return done
 
 
-def _compiles(segment, result: RefreshResult) -> bool:
+def _compiles(segment: Segment, result: RefreshResult) -> bool:
     try:
         for subject in subjects_of(segment):
             compiled(segment, subject)
@@ -114,7 +117,7 @@ def _compiles(segment, result: RefreshResult) -> bool:
     return True
 
 
-def _failed(result: RefreshResult, segment, exc: Exception) -> None:
+def _failed(result: RefreshResult, segment: Segment, exc: Exception) -> None:
     result.failed[segment.pk] = f"{type(exc).__name__}: {exc}"[:2000]
     logger.error("segment %s (%s) could not be refreshed, its members stay as they were: %s",
                  segment.pk, segment.name, result.failed[segment.pk])
@@ -135,7 +138,7 @@ def use_refresh_memory() -> None:
                        [app_settings.REFRESH_WORK_MEM])
 
 
-def mark_refreshed(segments, now) -> None:
+def mark_refreshed(segments: list, now: dt.datetime) -> None:
     Segment.objects.filter(pk__in=[s.pk for s in segments]).update(last_refreshed_at=now)
     for segment in segments:
         if segment.refreshed_version != segment.definition_version:
@@ -143,7 +146,7 @@ def mark_refreshed(segments, now) -> None:
                 refreshed_version=segment.definition_version)
 
 
-def evaluated(segments, table, now) -> tuple[str, list]:
+def evaluated(segments: list, table: MembershipTable, now: dt.datetime) -> tuple[str, list]:
     """SQL of (segment_id, shopper) rows: who matches each segment now."""
     parts, params = [], []
     for segment in segments:
@@ -153,7 +156,8 @@ def evaluated(segments, table, now) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
-def _apply(segments, table, now, reason, matched: tuple[str, list],
+def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
+           matched: tuple[str, list],
            settled_since: dt.datetime | None = None) -> tuple[int, int]:
     """Diff ``matched`` (SQL of segment_id, shopper rows) against the stored members, write
     and log the difference, all set-based. With ``settled_since``, shoppers whose membership

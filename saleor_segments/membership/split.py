@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -40,11 +41,11 @@ def plan(segment: Segment | int, parts: int | None = None,
         raise ValueError("parts must be between 1 and 256")
     pk = segment if isinstance(segment, int) else segment.pk
     with transaction.atomic():
-        segment = Segment.objects.get(pk=pk)
+        segment = cast(Segment, Segment.objects.get(pk=pk))
         run = RefreshRun.objects.create(segment=segment, parts=0,
                                         definition_version=segment.definition_version,
                                         evaluated_at=now or timezone.now())
-        ranges = []
+        ranges: list[tuple[str, int | None, int | None]] = []
         if "customer" in subjects_of(segment):
             ranges += [("customer", lo, hi) for lo, hi in customer_ranges(parts)]
         if "visitor" in subjects_of(segment):
@@ -155,7 +156,7 @@ def fail(run_id: int, error: str) -> RefreshRun:
         return _finish(run, RefreshRun.Status.FAILED, error=error)
 
 
-def record(run_id: int, result) -> None:
+def record(run_id: int, result: Any) -> None:
     """Record a whole (unsplit) refresh's outcome on its run."""
     with transaction.atomic():
         run = RefreshRun.objects.select_for_update().get(pk=run_id)
@@ -164,7 +165,8 @@ def record(run_id: int, result) -> None:
                 error="the segment is inactive" if result.skipped else "")
 
 
-def _finish(run: RefreshRun, status: str, error: str = "") -> RefreshRun:
+def _finish(run: RefreshRun, status: Any, error: str = "") -> RefreshRun:
+    """``status``: a RefreshRun.Status."""
     run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
     run.save(update_fields=["status", "error", "finished_at", "joined", "left"])
     with connection.cursor() as cursor:
@@ -191,7 +193,8 @@ def abandon_stuck(older_than: dt.timedelta = dt.timedelta(hours=6),
     return len(stuck)
 
 
-def run_inline(segment: Segment | int, parts: int | None = None, progress=None) -> RefreshRun:
+def run_inline(segment: Segment | int, parts: int | None = None,
+               progress: Any = None) -> RefreshRun:
     """A split refresh in this process, part after part (management command, tests)."""
     run = plan(segment, parts)
     try:

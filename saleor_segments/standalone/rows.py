@@ -1,7 +1,7 @@
 """Writing rows into the declared Saleor tables (standalone demo, tests, benchmarks)."""
 
-from psycopg.types.json import Jsonb
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 from ..tables import SALEOR_TABLES
 

@@ -7,9 +7,9 @@ import json
 import os
 
 import pytest
+from graphql.type import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from graphql.type import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull
 
 from saleor_segments.conditions import all_kinds
 from saleor_segments.conditions.operators import OPERATOR_LABELS

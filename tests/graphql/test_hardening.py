@@ -13,7 +13,10 @@ from saleor_segments.membership.refresh import refresh_segment
 from saleor_segments.services import create_segment
 
 from ..factories import (
-    CategoryFactory, CustomerTypeFactory, ProductFactory, UserFactory,
+    CategoryFactory,
+    CustomerTypeFactory,
+    ProductFactory,
+    UserFactory,
 )
 from ..helpers import EMAIL_SHOP
 from .conftest import ADMIN_TOKEN, customer, gid

@@ -12,8 +12,8 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from django.core.cache import cache
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 
 from saleor_segments import discounts

@@ -4,10 +4,9 @@
         -c <saleor-segments>/setup.cfg --rootdir <saleor-segments> --ds=saleor.tests.settings
 """
 
-import saleor.graphql.api  # noqa: F401  (loads Saleor's GraphQL modules in their own order)
 import django.test  # noqa: E402
+import saleor.graphql.api  # noqa: F401  (loads Saleor's GraphQL modules in their own order)
 from django.conf import settings  # noqa: E402
-
 from saleor.tests.utils import prepare_test_db_connections  # noqa: E402
 
 # As Saleor's own conftest does: the replica connection mirrors the default one in tests.

@@ -4,8 +4,8 @@ import json
 
 import graphene
 import pytest
-
 from saleor.core.jwt import create_access_token
+
 from saleor_segments.models import CustomerMembership, ProductView, VisitorMembership
 from saleor_segments.services import create_segment
 

@@ -2,8 +2,8 @@
 
 import graphene
 import pytest
-
 from saleor.graphql.tests.utils import get_graphql_content
+
 from saleor_segments.models import CustomerMembership, VisitorMembership
 from saleor_segments.services import create_segment
 

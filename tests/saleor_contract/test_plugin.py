@@ -3,8 +3,8 @@
 import importlib.metadata
 
 import pytest
-
 from saleor.plugins.manager import get_plugins_manager
+
 from saleor_segments.host.plugin import PLUGIN_ID, CustomerSegmentsPlugin
 from saleor_segments.models import CustomerMembership, MembershipLog
 from saleor_segments.services import create_segment
@@ -113,6 +113,7 @@ def test_split_refresh_on_saleors_celery_app(settings, customer_users, channel_U
     """Parts over customer-id ranges on Saleor's Celery app (eager in Saleor's test settings),
     committed as one change, against Saleor's own account_user table."""
     from saleor.account.models import User
+
     from saleor_segments import tasks
     from saleor_segments.models import RefreshRun
 

@@ -73,8 +73,8 @@ def promoted(checkout, promotion) -> bool:
 
 
 def test_hooks_are_installed_and_refuse_a_changed_signature():
-    from saleor.discount.utils import promotion, voucher
     from saleor.checkout import utils as checkout_utils
+    from saleor.discount.utils import promotion, voucher
 
     assert promotion.fetch_promotion_rules_for_checkout_or_order.__segments_wrapped__
     assert voucher.validate_voucher_for_checkout.__segments_wrapped__

@@ -6,6 +6,7 @@ import pytest
 
 from saleor_segments.conditions import parse_tree
 from saleor_segments.evaluation.compile import bind, shopper_query
+
 from ..factories import NOW, ChannelFactory
 from ..reference.evaluator import Reference
 from ..reference.snapshot import Snapshot

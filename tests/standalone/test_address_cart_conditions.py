@@ -5,8 +5,14 @@ import pytest
 from saleor_segments.standalone.rows import insert
 
 from ..factories import (
-    AddressFactory, ChannelFactory, CheckoutFactory, CheckoutLineFactory, GiftCardFactory,
-    ProductFactory, UserFactory, VariantFactory,
+    AddressFactory,
+    ChannelFactory,
+    CheckoutFactory,
+    CheckoutLineFactory,
+    GiftCardFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,14 @@ from decimal import Decimal
 import pytest
 
 from ..catalogue import Catalogue
-from ..factories import NOW, AddressFactory, ChannelFactory, OrderFactory, OrderLineFactory
-from ..factories import UserFactory
+from ..factories import (
+    NOW,
+    AddressFactory,
+    ChannelFactory,
+    OrderFactory,
+    OrderLineFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +44,7 @@ def history(channel):
     OrderFactory(user_id=canceled["id"], channel_id=channel["id"], status="canceled")
     OrderFactory(user_id=never["id"], channel_id=ChannelFactory()["id"])  # other channel
     OrderFactory(user_id=never["id"], channel_id=channel["id"], status="draft")
-    return dict(cat=cat, loyal=loyal, once=once, never=never, canceled=canceled)
+    return {"cat": cat, "loyal": loyal, "once": once, "never": never, "canceled": canceled}
 
 
 def test_counts_totals_averages_quantities(matches, history):

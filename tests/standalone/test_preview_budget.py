@@ -41,7 +41,7 @@ def jit_everywhere():
 
 def test_budget_holds_against_a_tree_that_made_jit_run_long(channel, jit_everywhere):
     catalogue = Catalogue(channel)
-    for i in range(30):
+    for _ in range(30):
         order = OrderFactory(user_id=UserFactory()["id"], channel_id=channel["id"])
         OrderLineFactory(order_id=order["id"], variant_id=catalogue.sneaker_red["id"])
     tree = parse_tree({"aggregator": "any", "conditions": [orders_of_red(i) for i in range(20)]})

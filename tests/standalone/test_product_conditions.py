@@ -5,8 +5,14 @@ import pytest
 from saleor_segments.models import ProductView, WishlistItem
 
 from ..catalogue import Catalogue
-from ..factories import NOW, CheckoutFactory, CheckoutLineFactory, OrderFactory
-from ..factories import OrderLineFactory, UserFactory
+from ..factories import (
+    NOW,
+    CheckoutFactory,
+    CheckoutLineFactory,
+    OrderFactory,
+    OrderLineFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,19 @@ from saleor_segments.models import CustomerMembership, ProductView, Segment, Wis
 from saleor_segments.standalone.rows import insert
 
 from ..catalogue import Catalogue
-from .conftest import parallel_matches, python_matches, ranged_matches, sql_matches
 from ..factories import (
-    NOW, AddressFactory, ChannelFactory, CheckoutFactory, CheckoutLineFactory,
-    CustomerTypeFactory, GiftCardFactory, OrderFactory, OrderLineFactory, UserFactory,
+    NOW,
+    AddressFactory,
+    ChannelFactory,
+    CheckoutFactory,
+    CheckoutLineFactory,
+    CustomerTypeFactory,
+    GiftCardFactory,
+    OrderFactory,
+    OrderLineFactory,
+    UserFactory,
 )
+from .conftest import parallel_matches, python_matches, ranged_matches, sql_matches
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,15 @@ from saleor_segments.membership.refresh import refresh_channel, refresh_segment
 from saleor_segments.models import CustomerMembership, MembershipLog, Segment, VisitorMembership
 from saleor_segments.services import create_segment, delete_segment, update_segment
 
-from ..factories import NOW, CheckoutFactory, CheckoutLineFactory, UserFactory, VariantFactory
-from ..factories import ProductFactory
+from ..factories import (
+    NOW,
+    CheckoutFactory,
+    CheckoutLineFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+)
 from ..helpers import EMAIL_SHOP, members
-
 
 
 def log(segment):

@@ -12,8 +12,13 @@ from saleor_segments import tasks
 from saleor_segments.membership import split
 from saleor_segments.membership.check import check_customer
 from saleor_segments.membership.refresh import refresh_segment
-from saleor_segments.models import MembershipLog, RefreshRun, RefreshRunPart, Segment
-from saleor_segments.models import VisitorMembership
+from saleor_segments.models import (
+    MembershipLog,
+    RefreshRun,
+    RefreshRunPart,
+    Segment,
+    VisitorMembership,
+)
 from saleor_segments.services import create_segment, update_segment
 
 from ..factories import NOW, CheckoutFactory, UserFactory

@@ -2,8 +2,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from saleor_segments.conditions import Condition, all_kinds, register, temporarily, tree_events
-from saleor_segments.conditions import Event, parse_tree
+from saleor_segments.conditions import (
+    Condition,
+    Event,
+    all_kinds,
+    parse_tree,
+    register,
+    temporarily,
+    tree_events,
+)
 
 
 def test_every_kind_describes_itself_for_a_builder():

@@ -1,7 +1,11 @@
 import pytest
 
 from saleor_segments.conditions import (
-    ApplyTo, ConditionValidationError, ValidationContext, parse_tree, tree_json,
+    ApplyTo,
+    ConditionValidationError,
+    ValidationContext,
+    parse_tree,
+    tree_json,
 )
 from saleor_segments.conditions.ast import MAX_DEPTH
 

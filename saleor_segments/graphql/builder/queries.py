@@ -6,7 +6,11 @@ from django_countries import countries
 
 from ... import models
 from ...conditions import (
-    FORMAT_VERSION, ApplyTo, ConditionValidationError, all_kinds, parse_tree,
+    FORMAT_VERSION,
+    ApplyTo,
+    ConditionValidationError,
+    all_kinds,
+    parse_tree,
 )
 from ...conditions.ast import MAX_DEPTH, MAX_NODES
 from ...conditions.orders import STATUSES
@@ -20,8 +24,15 @@ from ..core.scalars import JSONString
 from ..segments.enums import SegmentApplyToEnum
 from ..segments.mutations import channel_id
 from .types import (
-    Choice, ConditionField, ConditionKind, ConditionOperator, DeclaredCustomerField,
-    ExplainedNode, SegmentConditionKinds, SegmentExplanation, SegmentPreview,
+    Choice,
+    ConditionField,
+    ConditionKind,
+    ConditionOperator,
+    DeclaredCustomerField,
+    ExplainedNode,
+    SegmentConditionKinds,
+    SegmentExplanation,
+    SegmentPreview,
     SegmentPreviewMember,
 )
 

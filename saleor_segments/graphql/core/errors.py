@@ -6,7 +6,6 @@ import graphene
 
 from ...conditions import ConditionErrorCode, ConditionValidationError
 
-
 # the engine's validation codes (ConditionErrorCode) plus the API's own
 SegmentErrorCode = graphene.Enum("SegmentErrorCode", [
     ("GRAPHQL_ERROR", "graphql_error"), ("NOT_FOUND", "not_found"),

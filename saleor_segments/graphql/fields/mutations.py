@@ -3,14 +3,20 @@
 import graphene
 
 from ...customer_fields import (
-    CustomerFieldError, FieldInfo, declare_field, field_info, withdraw_field,
+    CustomerFieldError,
+    FieldInfo,
+    declare_field,
+    field_info,
+    withdraw_field,
 )
 from ..context import Permission
 from ..core.ids import global_id
 from ..core.mutations import BaseMutation
 from .inputs import SegmentCustomerFieldInput
 from .types import (
-    SegmentCustomerField, SegmentCustomerFieldError, SegmentCustomerFieldSource,
+    SegmentCustomerField,
+    SegmentCustomerFieldError,
+    SegmentCustomerFieldSource,
 )
 
 

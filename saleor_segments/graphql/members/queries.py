@@ -10,7 +10,9 @@ from ..core.errors import InputError
 from ..core.ids import decode
 from ..segments.enums import OrderDirection
 from .types import (
-    CustomerSegment, SegmentMember, SegmentMemberCountableConnection,
+    CustomerSegment,
+    SegmentMember,
+    SegmentMemberCountableConnection,
     SegmentMembershipEventCountableConnection,
 )
 
