@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "VIEW_RETENTION_DAYS": 365,
     # standalone GraphQL view: {"<bearer token>": ["MANAGE_USERS", "MANAGE_DISCOUNTS"]}
     "API_TOKENS": {},
+    # folder of export files (None: MEDIA_ROOT/segment-exports, else ./exports)
+    "EXPORT_DIR": None,
+    # export links are refused (and the files deleted) after this many hours
+    "EXPORT_EXPIRY_HOURS": 24,
 }
 
 

@@ -258,3 +258,6 @@ class RelatedProductRule(models.Model):
 
     class Meta:
         ordering = ("-priority", "pk")
+
+
+from .reports.models import AdminEvent, ExportFile  # noqa: E402,F401  (reports and exports)

@@ -23,6 +23,10 @@ BEAT_SCHEDULE = {
         "task": "saleor_segments.abandon_stuck_refreshes",
         "schedule": datetime.timedelta(hours=1),
     },
+    "saleor-segments-delete-expired-exports": {
+        "task": "saleor_segments.delete_expired_exports",
+        "schedule": datetime.timedelta(hours=1),
+    },
 }
 
 

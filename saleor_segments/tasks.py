@@ -211,3 +211,6 @@ def refresh_pending_task() -> list[dict]:
         except Exception:  # noqa: BLE001  (one channel's failure must not stop the others)
             logger.exception("combined refresh of channel %s failed; kept pending", channel_id)
     return results
+
+
+from .reports.tasks import delete_expired_exports_task, export_customers_task  # noqa: E402,F401

@@ -23,6 +23,10 @@ class Requestor:
     kind: str = "anonymous"  # "staff", "app", "customer", "anonymous"
     customer_id: int | None = None  # customers (staff users also have one, unused)
     permissions: frozenset[Permission] = field(default_factory=frozenset)
+    # who, for the action log and exports: a user's or app's id and email/name (standalone:
+    # a fingerprint of the API token, never the token)
+    actor_id: str = ""
+    actor_name: str = ""
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions

@@ -50,6 +50,14 @@ COSTS = {
     "Query.customerSegments": 10,
     "Segment.memberCount": 10,
     "Mutation.segmentRefresh": 100,
+    "Query.segmentReport": 10,
+    "SegmentReport.count": 50,
+    "SegmentReport.members": 50,
+    "Query.segmentSizeHistory": 100,
+    "Query.segmentOverlap": 100,
+    "Query.segmentAdminEvents": 10,
+    "Mutation.segmentMembersExport": 100,
+    "Mutation.segmentReportExport": 100,
 }
 
 

@@ -8,18 +8,20 @@ from .discounts.schema import DiscountMutations, DiscountQueries
 from .fields.mutations import CustomerFieldMutations
 from .fields.queries import CustomerFieldQueries
 from .members.queries import MemberQueries
+from .reports.mutations import ReportMutations
+from .reports.queries import ReportQueries
 from .segments.mutations import SegmentMutations
 from .segments.queries import SegmentQueries
 from .storefront.schema import StorefrontMutations, StorefrontQueries
 
 
 class Query(SegmentQueries, MemberQueries, BuilderQueries, DiscountQueries, ContentQueries,
-            StorefrontQueries, CustomerFieldQueries):
+            StorefrontQueries, CustomerFieldQueries, ReportQueries):
     pass
 
 
 class Mutation(SegmentMutations, DiscountMutations, ContentMutations, StorefrontMutations,
-               CustomerFieldMutations):
+               CustomerFieldMutations, ReportMutations):
     pass
 
 

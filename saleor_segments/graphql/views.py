@@ -5,6 +5,7 @@
 visitor's checkout token works. Inside Saleor the plugin serves the same schema with Saleor's
 own authentication instead (``saleor_segments.host.graphql_route``)."""
 
+import hashlib
 import hmac
 
 from django.http import JsonResponse
@@ -23,8 +24,11 @@ def requestor_from_token(request) -> Requestor:
         return ANONYMOUS
     for known, permissions in app_settings.API_TOKENS.items():
         if hmac.compare_digest(known.encode(), token.encode()):
+            fingerprint = hashlib.sha256(known.encode()).hexdigest()[:12]
             return Requestor(kind="app", permissions=frozenset(Permission(p)
-                                                               for p in permissions))
+                                                               for p in permissions),
+                             actor_id=f"token:{fingerprint}",
+                             actor_name=f"API token {fingerprint}")
     return ANONYMOUS
 
 
@@ -56,3 +60,10 @@ def graphql_view():
     from .schema import schema
 
     return csrf_exempt(SegmentsGraphQLView.as_view(schema=schema, graphiql=True))
+
+
+def export_download_view(request, export_id, token):
+    """Standalone export downloads (``.../exports/<id>/<token>``), with an API token."""
+    from ..reports.download import serve
+
+    return serve(request, requestor_from_token(request), export_id, token)

@@ -36,8 +36,9 @@ def requestor_of(request) -> Requestor:
                             if permission_required(who, [saleor_perm]))
     if isinstance(who, User):
         return Requestor(kind="staff" if who.is_staff else "customer", customer_id=who.pk,
-                         permissions=permissions)
-    return Requestor(kind="app", permissions=permissions)
+                         permissions=permissions, actor_id=str(who.pk), actor_name=who.email)
+    return Requestor(kind="app", permissions=permissions, actor_id=str(who.pk),
+                     actor_name=who.name)
 
 
 def handle(request, real_time: bool) -> JsonResponse:

@@ -73,6 +73,10 @@ class CustomerSegmentsPlugin(BasePlugin):
             from ..dashboard_app.views import serve
 
             return serve(request, path.strip("/")[len("app"):].lstrip("/"))
+        if path.strip("/").split("/")[0] == "exports":  # export downloads (reports)
+            from .export_route import handle as export
+
+            return export(request, path)
         from .activity_route import handle
 
         return handle(request, path, self.real_time)

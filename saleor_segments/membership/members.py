@@ -53,17 +53,48 @@ class MemberFilter:
         return "".join(f" AND {p}" for p in parts), params
 
 
-def matched_customers(segment_id: int, first: int = 50, after: str | None = None,
+# the grid's columns (GRID_COLUMNS) over ``m``: rows (customer_id, joined_at) of a source
+GRID_EXPRESSIONS = ("u.id", "u.first_name", "u.last_name", "u.email", "ct.name", "a.phone",
+                    "a.postal_code", "a.country", "a.country_area", "u.date_joined",
+                    "m.joined_at")
+GRID_SELECT = "SELECT " + ", ".join(GRID_EXPRESSIONS)
+
+
+def segment_source(segment_id: int) -> tuple[str, list]:
+    """A segment's customers as a grid source: (customer_id, joined_at) rows."""
+    return ("SELECT customer_id, joined_at FROM saleor_segments_customermembership "
+            "WHERE segment_id = %s", [segment_id])
+
+
+def grid_from(source: tuple[str, list], filter: "MemberFilter") -> tuple[str, list]:
+    """``FROM ... WHERE`` of the grid over a source's rows, with the filter."""
+    where, params = filter.sql()
+    return (f"""
+        FROM ({source[0]}) m
+        JOIN account_user u ON u.id = m.customer_id
+        LEFT JOIN account_customertype ct ON ct.id = u.customer_type_id
+        LEFT JOIN account_address a
+               ON a.id = COALESCE(u.default_billing_address_id, u.default_shipping_address_id)
+        WHERE true{where}""", list(source[1]) + params)
+
+
+def matched_customers(segment_id: int | None, first: int = 50, after: str | None = None,
                       sort: str = "id", descending: bool = False,
-                      filter: MemberFilter = MemberFilter()) -> Page:
+                      filter: MemberFilter = MemberFilter(),
+                      source: tuple[str, list] | None = None) -> Page:
     """One page of members with the grid's columns (billing address, else shipping), sorted
-    by a grid column and keyset-paginated; ``total_count`` counts the filtered members."""
+    by a grid column and keyset-paginated; ``total_count`` counts the filtered members.
+    ``source`` replaces the segment's members (e.g. a segment report's combination)."""
     if not 1 <= first <= MAX_PAGE:
         raise ValueError(f"first must be between 1 and {MAX_PAGE}")
     if sort not in SORT_COLUMNS:
         raise ValueError(f"sort must be one of {', '.join(SORT_COLUMNS)}")
     column = SORT_COLUMNS[sort]
-    where, params = filter.sql()
+    if source is None:
+        if segment_id is None:
+            raise ValueError("give a segment or a source")
+        source = segment_source(segment_id)
+    joins, params = grid_from(source, filter)
     order = f"{sort}:{'desc' if descending else 'asc'}"  # a cursor serves this order only
     key = decode_cursor(after, order)
     seek, seek_params = "", []
@@ -71,22 +102,14 @@ def matched_customers(segment_id: int, first: int = 50, after: str | None = None
         seek = f" AND ({column}, m.customer_id) {'<' if descending else '>'} (%s, %s)"
         seek_params = key
     direction = "DESC" if descending else "ASC"
-    joins = """
-        FROM saleor_segments_customermembership m
-        JOIN account_user u ON u.id = m.customer_id
-        LEFT JOIN account_customertype ct ON ct.id = u.customer_type_id
-        LEFT JOIN account_address a
-               ON a.id = COALESCE(u.default_billing_address_id, u.default_shipping_address_id)
-        WHERE m.segment_id = %s"""
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            SELECT u.id, u.first_name, u.last_name, u.email, ct.name, a.phone, a.postal_code,
-                   a.country, a.country_area, u.date_joined, m.joined_at, {column}
-            {joins}{where}{seek}
+            {GRID_SELECT}, {column}
+            {joins}{seek}
             ORDER BY {column} {direction}, m.customer_id {direction} LIMIT %s""",
-                       [segment_id] + params + seek_params + [first + 1])
+                       params + seek_params + [first + 1])
         fetched = cursor.fetchall()
-        cursor.execute(f"SELECT count(*) {joins}{where}", [segment_id] + params)
+        cursor.execute(f"SELECT count(*) {joins}", params)
         total = cursor.fetchone()[0]
     has_next = len(fetched) > first
     fetched = fetched[:first]

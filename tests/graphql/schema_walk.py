@@ -91,7 +91,7 @@ ID_ARGUMENTS = {"segment": "Segment", "segments": "Segment", "ids": "Segment",
                 "variantId": "ProductVariant"}
 SCALARS = {"String": "hacked", "Int": 5, "Boolean": True, "Float": 1.5,
            "JSONString": json.dumps(EMAIL_SHOP), "UUID": str(uuid.UUID(int=1)),
-           "DateTime": "2026-01-01T00:00:00+00:00"}
+           "DateTime": "2026-01-01T00:00:00+00:00", "Date": "2026-01-01"}
 
 
 def valid_variables(field: RootField, objects: dict) -> dict:

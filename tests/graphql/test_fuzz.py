@@ -80,7 +80,8 @@ def scalar(gql_type, real: dict):
             "Float": st.floats(allow_nan=False, allow_infinity=False),
             "UUID": st.one_of(st.uuids().map(str), TEXT),
             "DateTime": st.one_of(st.datetimes().map(lambda d: d.isoformat() + "+00:00"),
-                                  TEXT)}[gql_type.name]
+                                  TEXT),
+            "Date": st.one_of(st.dates().map(lambda d: d.isoformat()), TEXT)}[gql_type.name]
 
 
 def arguments(field, real: dict):

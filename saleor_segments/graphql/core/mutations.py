@@ -20,9 +20,14 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **data):
         check_permissions(info, cls.permissions)
+        from ...reports import audit
+
         try:
             with transaction.atomic():
-                return cls.perform(info, **data)
+                recording = audit.start(cls.__name__, info, data)  # the action log
+                payload = cls.perform(info, **data)
+                audit.finish(recording, cls.__name__, data, payload)
+                return payload
         except InputError as exc:
             return cls(errors=[cls.error_type(field=e["field"], code=e["code"],
                                               message=e["message"]) for e in exc.errors])

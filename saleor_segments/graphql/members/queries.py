@@ -41,6 +41,30 @@ class SegmentMemberFilterInput(graphene.InputObjectType):
     joined_at = graphene.Field(DateTimeRangeInput)
 
 
+def member_criteria(filter) -> MemberFilter:
+    filter = filter or {}
+    joined = filter.get("joined_at") or {}
+    return MemberFilter(search=filter.get("search") or None,
+                        countries=tuple(c.upper() for c in filter.get("countries") or ()),
+                        joined_from=joined.get("gte"), joined_to=joined.get("lte"))
+
+
+def members_page(segment_pk, first, after, filter, sort_by, source=None):
+    """A page of the Matched Customers grid of a segment (or of ``source``'s rows)."""
+    first = check_first(first)
+    sort = sort_by or {"field": "id", "direction": "asc"}
+    try:
+        page = matched_customers(segment_pk, first=first, after=after, sort=sort["field"],
+                                 descending=sort["direction"] == "desc",
+                                 filter=member_criteria(filter), source=source)
+    except ValueError as exc:
+        raise InputError.one("after", "invalid", str(exc)) from None
+    return connection_from_page(SegmentMemberCountableConnection,
+                                [SegmentMember.from_row(r) for r in page.rows],
+                                page.cursors, page.total_count, page.has_next_page,
+                                after is not None)
+
+
 class MemberQueries(graphene.ObjectType):
     segment_members = graphene.Field(
         SegmentMemberCountableConnection, segment=graphene.ID(required=True),
@@ -62,22 +86,7 @@ class MemberQueries(graphene.ObjectType):
     def resolve_segment_members(_root, info, segment, first=None, after=None, filter=None,
                                 sort_by=None):
         pk = decode(segment, "Segment", "segment")
-        first = check_first(first)
-        filter = filter or {}
-        joined = filter.get("joined_at") or {}
-        criteria = MemberFilter(search=filter.get("search") or None,
-                                countries=tuple(c.upper() for c in filter.get("countries") or ()),
-                                joined_from=joined.get("gte"), joined_to=joined.get("lte"))
-        sort = sort_by or {"field": "id", "direction": "asc"}
-        try:
-            page = matched_customers(pk, first=first, after=after, sort=sort["field"],
-                                     descending=sort["direction"] == "desc", filter=criteria)
-        except ValueError as exc:
-            raise InputError.one("after", "invalid", str(exc)) from None
-        return connection_from_page(SegmentMemberCountableConnection,
-                                    [SegmentMember.from_row(r) for r in page.rows],
-                                    page.cursors, page.total_count, page.has_next_page,
-                                    after is not None)
+        return members_page(pk, first, after, filter, sort_by)
 
     @staticmethod
     @permission_required(Permission.MANAGE_USERS)

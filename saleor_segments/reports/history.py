@@ -1,0 +1,108 @@
+"""How a segment's size changes over time (from the join/leave log) and how segments overlap,
+each in one statement."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+
+from ..membership.tables import LOG_TABLE
+
+MAX_POINTS = 1000
+MAX_OVERLAP = 20
+STEPS = {"day": dt.timedelta(days=1), "week": dt.timedelta(days=7)}
+
+
+@dataclass(frozen=True)
+class SizePoint:
+    start: dt.datetime  # the bucket [start, end)
+    end: dt.datetime
+    members: int  # at the end of the bucket
+    joined: int
+    left: int
+
+
+def size_history(segment_id: int, start: dt.date, end: dt.date, step: str = "day"
+                 ) -> list[SizePoint]:
+    """Members (customers and visitors) at the end of each day (or week) from ``start`` to
+    ``end`` (UTC dates, both included), with the joins and leaves in it. The log records
+    transitions (a join of a non-member, a leave of a member), so the size is the count
+    before ``start`` plus a running sum of joins less leaves."""
+    if step not in STEPS:
+        raise ValueError("step must be day or week")
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    origin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    last = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC)
+    if (last - origin) // STEPS[step] + 1 > MAX_POINTS:
+        raise ValueError(f"at most {MAX_POINTS} points")
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH buckets AS (
+                SELECT b, b + %(step)s AS e
+                FROM generate_series(%(origin)s::timestamptz, %(last)s::timestamptz,
+                                     %(step)s) b),
+            per AS (
+                SELECT bk.b, bk.e, count(l.id) FILTER (WHERE l.action = 'joined') AS joined,
+                       count(l.id) FILTER (WHERE l.action = 'left') AS left_
+                FROM buckets bk
+                LEFT JOIN {LOG_TABLE} l
+                       ON l.segment_id = %(segment)s AND l.at >= bk.b AND l.at < bk.e
+                GROUP BY bk.b, bk.e)
+            SELECT b, e, (SELECT count(*) FILTER (WHERE action = 'joined')
+                                 - count(*) FILTER (WHERE action = 'left')
+                          FROM {LOG_TABLE} WHERE segment_id = %(segment)s AND at < %(origin)s)
+                         + sum(joined - left_) OVER (ORDER BY b) AS members,
+                   joined, left_
+            FROM per ORDER BY b""",
+                       {"step": STEPS[step], "origin": origin, "last": last,
+                        "segment": segment_id})
+        return [SizePoint(b, e, int(members), joined, left)
+                for b, e, members, joined, left in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    segment_id: int
+    other_id: int
+    shared: int  # customers in both (the segment's size on the diagonal)
+    percent: float  # of the segment's customers
+    other_percent: float  # of the other segment's customers
+
+
+def overlap_matrix(segment_ids: list[int]) -> list[Overlap]:
+    """Customers shared by every pair of segments (both orders, and the diagonal). One pass
+    over the memberships: each customer's set of segments as a bit mask, customers counted
+    per mask, masks expanded to pairs."""
+    ids = list(dict.fromkeys(segment_ids))
+    if not 1 <= len(ids) <= MAX_OVERLAP:
+        raise ValueError(f"give 1 to {MAX_OVERLAP} segments")
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH ids AS (
+                SELECT id, (ord - 1)::int AS bit
+                FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS t(id, ord)),
+            masks AS (
+                SELECT bit_or(1 << ids.bit) AS mask
+                FROM saleor_segments_customermembership m JOIN ids ON ids.id = m.segment_id
+                GROUP BY m.customer_id),
+            groups AS (SELECT mask, count(*) AS n FROM masks GROUP BY mask),
+            pairs AS (
+                SELECT a.id AS a, b.id AS b, sum(g.n) AS shared
+                FROM groups g
+                JOIN ids a ON g.mask & (1 << a.bit) <> 0
+                JOIN ids b ON g.mask & (1 << b.bit) <> 0
+                GROUP BY a.id, b.id)
+            SELECT a.id, b.id, coalesce(p.shared, 0), coalesce(sa.shared, 0),
+                   coalesce(sb.shared, 0)
+            FROM ids a CROSS JOIN ids b
+            LEFT JOIN pairs p ON p.a = a.id AND p.b = b.id
+            LEFT JOIN pairs sa ON sa.a = a.id AND sa.b = a.id
+            LEFT JOIN pairs sb ON sb.a = b.id AND sb.b = b.id
+            ORDER BY a.bit, b.bit""", {"ids": ids})
+        return [Overlap(a, b, int(shared), _percent(shared, size_a), _percent(shared, size_b))
+                for a, b, shared, size_a, size_b in cursor.fetchall()]
+
+
+def _percent(part, whole) -> float:
+    return round(100.0 * float(part) / float(whole), 2) if whole else 0.0
