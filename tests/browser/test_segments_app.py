@@ -203,7 +203,8 @@ def test_customer_widget_lists_segments_and_explains(dashboard, shop):
     app.get_by_role("button", name="Explain").click()
     app.get_by_test_id("widget-explain").filter(has_text="Matches").wait_for(timeout=TIMEOUT)
     dashboard.screenshot("customer-widget")
-    assert dashboard.actions("widgetResize")
+    heights = [a["payload"]["height"] for a in dashboard.actions("widgetResize")]
+    assert heights and len(heights) == len(set(heights))  # only when the height changes
 
 
 def test_content_blocks_and_related_product_rules(dashboard, shop):

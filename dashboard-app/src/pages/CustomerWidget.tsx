@@ -20,8 +20,13 @@ export default function CustomerWidget({ customerId }: { customerId: string | nu
   const [segment, setSegment] = useState("");
   const [result, setResult] = useState<Explanation | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const reported = useRef(0);
   useEffect(() => {
-    if (ref.current) bridge.resize(Math.max(120, ref.current.scrollHeight + 16));
+    const height = ref.current ? Math.max(120, ref.current.scrollHeight + 16) : 0;
+    if (height && height !== reported.current) {
+      reported.current = height;  // tell the Dashboard only when the height changes
+      bridge.resize(height);
+    }
   });
   if (!customerId) return <Box padding={4}><Text color="default2">Open a customer to see their segments.</Text></Box>;
   if (mine.error instanceof PermissionError) return <NoPermission />;
