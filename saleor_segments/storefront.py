@@ -71,8 +71,11 @@ def visitor_checkout(token) -> tuple[uuid.UUID, int, int | None]:
 
 
 def channel_by_slug(slug) -> int:
+    slug = str(slug or "")
+    if "\x00" in slug:  # PostgreSQL refuses NUL in text: bad input, not a database error
+        raise StorefrontError("channel", "INVALID", "the channel slug contains a NUL character")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM channel_channel WHERE slug = %s", [str(slug or "")])
+        cursor.execute("SELECT id FROM channel_channel WHERE slug = %s", [slug])
         row = cursor.fetchone()
     if row is None:
         raise StorefrontError("channel", "NOT_FOUND", "unknown channel slug")
