@@ -11,6 +11,11 @@ class SegmentsConfig(AppConfig):
         from django.conf import settings
 
         from . import conditions  # noqa: F401  (registers the built-in condition kinds)
+        from .discounts import expire_changed_prices
+        from .membership.events import memberships_changed
+
+        # price expiry is the discounts' business: they listen to membership changes
+        memberships_changed.connect(expire_changed_prices, dispatch_uid="segments-expire-prices")
         from .schedule import merge_into
 
         if isinstance(getattr(settings, "CELERY_BEAT_SCHEDULE", None), dict):

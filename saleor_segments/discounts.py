@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from .membership.tables import CUSTOMERS, SEGMENT_TABLE, segments_of
 from .models import DiscountRestriction, Segment
 
 logger = logging.getLogger(__name__)
@@ -71,22 +72,9 @@ def set_segments(kind: str, discount_id, segment_ids: list[int]) -> DiscountRest
 def is_member(segment_ids, customer_id: int | None = None, checkout_token=None) -> bool:
     """Is this customer (or visitor checkout) in one of these segments, counting active
     segments only? A customer's checkout is judged by the customer."""
-    if not segment_ids or (customer_id is None and checkout_token is None):
+    if not segment_ids:
         return False
-    with connection.cursor() as cursor:
-        if customer_id is not None:
-            cursor.execute("""
-                SELECT EXISTS (SELECT 1 FROM saleor_segments_customermembership m
-                               JOIN saleor_segments_segment s ON s.id = m.segment_id
-                               WHERE m.customer_id = %s AND m.segment_id = ANY(%s)
-                                 AND s.status = 'active')""", [customer_id, list(segment_ids)])
-        else:
-            cursor.execute("""
-                SELECT EXISTS (SELECT 1 FROM saleor_segments_visitormembership m
-                               JOIN saleor_segments_segment s ON s.id = m.segment_id
-                               WHERE m.checkout_token = %s AND m.segment_id = ANY(%s)
-                                 AND s.status = 'active')""", [checkout_token, list(segment_ids)])
-        return cursor.fetchone()[0]
+    return not segments_of(customer_id, checkout_token).isdisjoint(segment_ids)
 
 
 def eligible(kind: str, discount_id, customer_id=None, checkout_token=None) -> bool:
@@ -120,6 +108,22 @@ def set_voucher_revalidator(fn) -> None:
     recalculation, which removes a voucher that no longer applies)."""
     global _voucher_revalidator
     _voucher_revalidator = fn
+
+
+def expire_changed_prices(sender=None, *, subject: str, segment_ids: list[int], changed,
+                          **kwargs) -> int:
+    """Receiver of ``membership.events.memberships_changed``: the checkouts of shoppers whose
+    membership of a segment some discount is limited to changed get their prices expired, so
+    their discounts follow at the next price calculation (vouchers: at the next checkout
+    change, so no re-validation here)."""
+    restricted_ids = restricted_segment_ids()
+    restricted = [pk for pk in segment_ids if pk in restricted_ids]
+    if not restricted:
+        return 0
+    shoppers = changed(restricted)
+    column = "user_id" if subject == "customer" else "token"
+    return expire_prices(f"{column} IN ({shoppers.sql})", list(shoppers.params),
+                         revalidate=False)
 
 
 def expire_prices(where: str, params: list, revalidate: bool = True) -> int:
@@ -167,11 +171,11 @@ def dry_run(kind: str, discount_id, segment_ids=SAVED) -> DryRun:
         customers = cursor.fetchone()[0]
         if segment_ids is None:
             return DryRun(False, customers, customers)
-        cursor.execute("""
+        cursor.execute(f"""
             SELECT count(DISTINCT m.customer_id),
                    count(DISTINCT m.customer_id) FILTER (WHERE NOT u.is_staff AND u.is_active)
-            FROM saleor_segments_customermembership m
-            JOIN saleor_segments_segment s ON s.id = m.segment_id AND s.status = 'active'
+            FROM {CUSTOMERS.table} m
+            JOIN {SEGMENT_TABLE} s ON s.id = m.segment_id AND s.status = 'active'
             JOIN account_user u ON u.id = m.customer_id
             WHERE m.segment_id = ANY(%s)""", [list(segment_ids)])
         members, eligible = cursor.fetchone()

@@ -11,11 +11,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .. import discounts
+from ..conditions.sql import Fragment, sql, value
 from ..conf import app_settings
 from ..evaluation.compile import bind
 from ..models import Segment
 from .definitions import compiled, subjects_of
+from .events import memberships_changed
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE, MembershipTable
 
 logger = logging.getLogger(__name__)
@@ -178,7 +179,6 @@ def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str
                    f"COALESCE(m.segment_id, c.segment_id) AND l.{col} = COALESCE(m.shopper, "
                    f"c.shopper) AND l.at > %s)")
         settled_params = [settled_since]
-    restricted_ids = discounts.restricted_segment_ids()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS segments_diff")
         cursor.execute(f"""
@@ -217,12 +217,16 @@ def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str
             SELECT segment_id, shopper, CASE WHEN now_in THEN 'joined' ELSE 'left' END, %s, %s,
                    version
             FROM segments_diff WHERE now_in <> was_in""", [now, reason])
-        restricted = [s.pk for s in segments if s.pk in restricted_ids]
-        if restricted:  # their discounts follow at the next price calculation
-            discounts.expire_prices(f"""{"user_id" if table.subject == "customer" else "token"} IN (
-                SELECT shopper FROM segments_diff
-                WHERE now_in <> was_in AND segment_id = ANY(%s))""", [restricted],
-                          revalidate=False)  # (vouchers: at the next checkout change)
+        # who changed, told to whoever listens (the discounts expire those shoppers' prices)
+        memberships_changed.send(sender=Segment, subject=table.subject, segment_ids=ids,
+                                 changed=_changed_shoppers)
         cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
         cursor.execute("DROP TABLE segments_diff")
     return joined, left
+
+
+def _changed_shoppers(segment_ids: list[int]) -> Fragment:
+    """Shoppers whose membership of ``segment_ids`` the running refresh changed (valid inside
+    ``_apply``'s transaction, while its diff table exists)."""
+    return sql("SELECT shopper FROM segments_diff WHERE now_in <> was_in AND segment_id = "
+               "ANY({})", value(list(segment_ids)))

@@ -1,6 +1,9 @@
-"""Where each kind of shopper's membership lives."""
+"""Where each kind of shopper's membership lives, and the one read of a shopper's segments
+(discount eligibility, content blocks and related products all ask it)."""
 
 from dataclasses import dataclass
+
+from django.db import connection
 
 
 @dataclass(frozen=True)
@@ -19,3 +22,17 @@ BY_SUBJECT = {"customer": CUSTOMERS, "visitor": VISITORS}
 LOG_TABLE = "saleor_segments_membershiplog"
 LOCK_SEGMENT = 0x5E65  # advisory lock class id for segments
 LOCK_SHOPPER = 0x5E66  # ... and for one shopper's re-check
+SEGMENT_TABLE = "saleor_segments_segment"
+
+
+def segments_of(customer_id: int | None = None, checkout_token: object = None) -> set[int]:
+    """The active segments a customer (or else a visitor's checkout) is in now."""
+    if customer_id is None and checkout_token is None:
+        return set()
+    table, shopper = (CUSTOMERS, customer_id) if customer_id is not None else (
+        VISITORS, checkout_token)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT m.segment_id FROM {table.table} m JOIN {SEGMENT_TABLE} s "
+                       f"ON s.id = m.segment_id AND s.status = 'active' "
+                       f"WHERE m.{table.column} = %s", [shopper])
+        return {r[0] for r in cursor.fetchall()}
