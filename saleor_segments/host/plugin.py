@@ -4,12 +4,22 @@ Saleor finds it through the ``saleor.plugins`` entry point. Hooks return ``previ
 untouched; the intake never raises, so a segment failure never breaks a Saleor mutation."""
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
 from .. import intake
 from . import signals
+
+if TYPE_CHECKING:  # pragma: no cover
+    from saleor.account.models import Address, CustomerType, User
+    from saleor.attribute.models import Attribute, AttributeValue
+    from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
+    from saleor.checkout.models import Checkout
+    from saleor.giftcard.models import GiftCard
+    from saleor.order.models import Fulfillment, Order
+    from saleor.product.models import Category, Collection, Product, ProductVariant
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +56,11 @@ class CustomerSegmentsPlugin(BasePlugin):
             intake.mark_pending(channel_id)
         return self.active and self.real_time
 
-    # --- storefront activity (views, wishlist) -----------------------------------------------
+    # --- order creation, and the plugin's own routes (GraphQL, Dashboard app, activity) ---
 
-    def preprocess_order_creation(self, checkout_info, lines=None, previous_value=None,
-                                  **kwargs):
+    def preprocess_order_creation(self, checkout_info: "CheckoutInfo",
+                                  lines: list["CheckoutLineInfo"] | None,
+                                  previous_value: Any) -> Any:
         """Last safety net: no order with a discount its shopper is no longer eligible for."""
         if self.active:
             from .discount_hooks import check_checkout_discounts
@@ -62,7 +73,7 @@ class CustomerSegmentsPlugin(BasePlugin):
                 logger.exception("saleor_segments: discount check before order creation failed")
         return previous_value
 
-    def webhook(self, request, path, previous_value, **kwargs):
+    def webhook(self, request: Any, path: str, previous_value: Any) -> Any:
         if not self.active:
             return previous_value
         if path.strip("/") == "graphql":
@@ -83,27 +94,28 @@ class CustomerSegmentsPlugin(BasePlugin):
 
     # --- customers ---------------------------------------------------------------------------
 
-    def customer_created(self, customer, previous_value, **kwargs):
+    def customer_created(self, customer: "User", previous_value: Any) -> Any:
         if self._enabled():  # every active segment: any condition can hold for a new customer
             intake.customer_created(customer.pk, reason="event:customer_created")
         return previous_value
 
-    def customer_updated(self, customer, previous_value, **kwargs):
+    def customer_updated(self, customer: "User", previous_value: Any, webhooks=None) -> Any:
         if self._enabled():
             intake.customer_changed(customer.pk, reason="event:customer_updated")
         return previous_value
 
-    def customer_metadata_updated(self, customer, previous_value, **kwargs):
+    def customer_metadata_updated(self, customer: "User", previous_value: Any,
+                                  webhooks=None) -> Any:
         if self._enabled():
             intake.customer_changed(customer.pk, reason="event:customer_metadata_updated")
         return previous_value
 
-    def account_confirmed(self, user, previous_value, **kwargs):
+    def account_confirmed(self, user: "User", previous_value: Any) -> Any:
         if self._enabled():
             intake.customer_changed(user.pk, reason="event:account_confirmed")
         return previous_value
 
-    def customer_deleted(self, customer, previous_value, **kwargs):
+    def customer_deleted(self, customer: "User", previous_value: Any, webhooks=None) -> Any:
         if self.active:  # leaving every segment is not optional
             intake.customer_deleted(customer.pk)
         return previous_value
@@ -115,15 +127,15 @@ class CustomerSegmentsPlugin(BasePlugin):
             for user_id in owners:
                 intake.address_changed(user_id, reason=reason)
 
-    def address_created(self, address, previous_value, **kwargs):
+    def address_created(self, address: "Address", previous_value: Any) -> Any:
         self._address_event(address, "event:address_created")
         return previous_value
 
-    def address_updated(self, address, previous_value, **kwargs):
+    def address_updated(self, address: "Address", previous_value: Any) -> Any:
         self._address_event(address, "event:address_updated")
         return previous_value
 
-    def address_deleted(self, address, previous_value, **kwargs):
+    def address_deleted(self, address: "Address", previous_value: Any) -> Any:
         # the link to its customers is gone by now: signals.py remembered them before
         self._address_event(address, "event:address_deleted",
                             owners=getattr(address, signals.OWNERS, []))
@@ -131,7 +143,8 @@ class CustomerSegmentsPlugin(BasePlugin):
 
     # --- data many customers share: customer types, attributes ---------------------------
 
-    def customer_type_deleted(self, customer_type, previous_value, **kwargs):
+    def customer_type_deleted(self, customer_type: "CustomerType", previous_value: Any,
+                              webhooks=None) -> Any:
         """Saleor moves the type's customers to the default type in one UPDATE."""
         if self.active:
             intake.shared_data_changed(_reads_customer_type, self.real_time)
@@ -141,19 +154,23 @@ class CustomerSegmentsPlugin(BasePlugin):
         if self.active:
             intake.shared_data_changed(lambda node: _reads_attribute(node, slug), self.real_time)
 
-    def attribute_updated(self, attribute, previous_value, **kwargs):
+    def attribute_updated(self, attribute: "Attribute", previous_value: Any,
+                          webhooks=None) -> Any:
         self._attribute_event(attribute.slug)
         return previous_value
 
-    def attribute_deleted(self, attribute, previous_value, **kwargs):
+    def attribute_deleted(self, attribute: "Attribute", previous_value: Any,
+                          webhooks=None) -> Any:
         self._attribute_event(attribute.slug)
         return previous_value
 
-    def attribute_value_updated(self, attribute_value, previous_value, **kwargs):
+    def attribute_value_updated(self, attribute_value: "AttributeValue",
+                                previous_value: Any) -> Any:
         self._attribute_event(attribute_value.attribute.slug)
         return previous_value
 
-    def attribute_value_deleted(self, attribute_value, previous_value, **kwargs):
+    def attribute_value_deleted(self, attribute_value: "AttributeValue", previous_value: Any,
+                                webhooks=None) -> Any:
         self._attribute_event(attribute_value.attribute.slug)
         return previous_value
 
@@ -188,9 +205,137 @@ class CustomerSegmentsPlugin(BasePlugin):
     def _fulfillment_event(self, fulfillment, reason):
         self._order_event(fulfillment.order, reason)  # fulfilments change the order's status
 
-    def order_bulk_created(self, orders, previous_value=None, **kwargs):
+    def order_bulk_created(self, orders: list["Order"], previous_value: Any) -> Any:
         for order in orders:
             self._order_event(order, "event:order_bulk_created")
+        return previous_value
+
+    # --- Saleor's hooks, each with the signature base_plugin.py declares --------------------
+
+    def checkout_created(self, checkout: "Checkout", previous_value: Any, webhooks=None) -> Any:
+        self._checkout_event(checkout, "event:checkout_created")
+        return previous_value
+
+    def checkout_updated(self, checkout: "Checkout", previous_value: Any, webhooks=None) -> Any:
+        self._checkout_event(checkout, "event:checkout_updated")
+        return previous_value
+
+    def checkout_fully_paid(self, checkout: "Checkout", previous_value: Any,
+                            webhooks=None) -> Any:
+        self._checkout_event(checkout, "event:checkout_fully_paid")
+        return previous_value
+
+    def order_created(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_created")
+        return previous_value
+
+    def order_confirmed(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_confirmed")
+        return previous_value
+
+    def order_updated(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_updated")
+        return previous_value
+
+    def order_paid(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_paid")
+        return previous_value
+
+    def order_fully_paid(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_fully_paid")
+        return previous_value
+
+    def order_cancelled(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_cancelled")
+        return previous_value
+
+    def order_expired(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_expired")
+        return previous_value
+
+    def order_fulfilled(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_fulfilled")
+        return previous_value
+
+    def order_refunded(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_refunded")
+        return previous_value
+
+    def order_fully_refunded(self, order: "Order", previous_value: Any, webhooks=None) -> Any:
+        self._order_event(order, "event:order_fully_refunded")
+        return previous_value
+
+    def fulfillment_created(self, fulfillment: "Fulfillment", notify_customer: bool = True,
+                            calculate_stocks_with_shipping_zones: bool = True,
+                            previous_value: Any = None) -> Any:
+        self._fulfillment_event(fulfillment, "event:fulfillment_created")
+        return previous_value
+
+    def fulfillment_canceled(self, fulfillment: "Fulfillment",
+                             calculate_stocks_with_shipping_zones: bool = True,
+                             previous_value: Any = None) -> Any:
+        self._fulfillment_event(fulfillment, "event:fulfillment_canceled")
+        return previous_value
+
+    def fulfillment_approved(self, fulfillment: "Fulfillment", notify_customer: bool | None = True,
+                             calculate_stocks_with_shipping_zones: bool = True,
+                             previous_value: Any = None) -> Any:
+        self._fulfillment_event(fulfillment, "event:fulfillment_approved")
+        return previous_value
+
+    def product_updated(self, product: "Product", previous_value: Any, webhooks=None) -> Any:
+        self._catalogue_event(product, "event:product_updated")
+        return previous_value
+
+    def product_deleted(self, product: "Product", variants: list[int], previous_value: Any,
+                        webhooks=None) -> Any:
+        self._catalogue_event(product, "event:product_deleted")
+        return previous_value
+
+    def product_variant_updated(self, product_variant: "ProductVariant", previous_value: Any,
+                                webhooks=None, **kwargs: Any) -> Any:
+        self._catalogue_event(product_variant, "event:product_variant_updated")
+        return previous_value
+
+    def product_variant_deleted(self, product_variant: "ProductVariant", previous_value: Any,
+                                webhooks=None) -> Any:
+        self._catalogue_event(product_variant, "event:product_variant_deleted")
+        return previous_value
+
+    def category_updated(self, category: "Category", previous_value: Any) -> Any:
+        self._catalogue_event(category, "event:category_updated")
+        return previous_value
+
+    def category_deleted(self, category: "Category", previous_value: Any, webhooks=None) -> Any:
+        self._catalogue_event(category, "event:category_deleted")
+        return previous_value
+
+    def collection_updated(self, collection: "Collection", previous_value: Any) -> Any:
+        self._catalogue_event(collection, "event:collection_updated")
+        return previous_value
+
+    def collection_deleted(self, collection: "Collection", previous_value: Any,
+                           webhooks=None) -> Any:
+        self._catalogue_event(collection, "event:collection_deleted")
+        return previous_value
+
+    def gift_card_created(self, gift_card: "GiftCard", previous_value: Any,
+                          webhooks=None) -> Any:
+        self._gift_card_event(gift_card, "event:gift_card_created")
+        return previous_value
+
+    def gift_card_updated(self, gift_card: "GiftCard", previous_value: Any) -> Any:
+        self._gift_card_event(gift_card, "event:gift_card_updated")
+        return previous_value
+
+    def gift_card_deleted(self, gift_card: "GiftCard", previous_value: Any,
+                          webhooks=None) -> Any:
+        self._gift_card_event(gift_card, "event:gift_card_deleted")
+        return previous_value
+
+    def gift_card_status_changed(self, gift_card: "GiftCard", previous_value: Any,
+                                 webhooks=None) -> Any:
+        self._gift_card_event(gift_card, "event:gift_card_status_changed")
         return previous_value
 
 
@@ -206,32 +351,3 @@ def _reads_attribute(node, slug: str) -> bool:
 
     return ((isinstance(node, CustomerAttribute) and node.key == slug)
             or (isinstance(node, ProductAttribute) and node.attribute == slug))
-
-
-def _forwarding(handler_name: str, event: str):
-    """A hook that forwards its object to ``handler_name`` and returns previous_value."""
-
-    def hook(self, obj, *args, previous_value=None, **kwargs):  # product_deleted: (p, variants)
-        getattr(self, handler_name)(obj, f"event:{event}")
-        return previous_value
-
-    hook.__name__ = event
-    return hook
-
-
-# Saleor calls hooks by name: one forwarding method per checkout and order event.
-for _event in ("checkout_created", "checkout_updated", "checkout_fully_paid"):
-    setattr(CustomerSegmentsPlugin, _event, _forwarding("_checkout_event", _event))
-for _event in ("order_created", "order_confirmed", "order_updated", "order_paid",
-               "order_fully_paid", "order_cancelled", "order_expired", "order_fulfilled",
-               "order_refunded", "order_fully_refunded"):
-    setattr(CustomerSegmentsPlugin, _event, _forwarding("_order_event", _event))
-for _event in ("fulfillment_created", "fulfillment_canceled", "fulfillment_approved"):
-    setattr(CustomerSegmentsPlugin, _event, _forwarding("_fulfillment_event", _event))
-for _event in ("product_updated", "product_deleted", "product_variant_updated",
-               "product_variant_deleted", "category_updated", "category_deleted",
-               "collection_updated", "collection_deleted"):
-    setattr(CustomerSegmentsPlugin, _event, _forwarding("_catalogue_event", _event))
-for _event in ("gift_card_created", "gift_card_updated", "gift_card_deleted",
-               "gift_card_status_changed"):
-    setattr(CustomerSegmentsPlugin, _event, _forwarding("_gift_card_event", _event))
