@@ -4,6 +4,7 @@ already ships), so memory stays constant whatever the number of rows."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import logging
@@ -198,17 +199,18 @@ def run_export(export_id: int) -> ExportFile:
         ExportFile.objects.filter(pk=export.pk).update(rows_total=total,
                                                        updated_at=timezone.now())
 
-        def progress(written):
-            ExportFile.objects.filter(pk=export.pk).update(rows_written=written,
-                                                           updated_at=timezone.now())
+        written = [0]
+        with _progress_saver(export.pk) as save, transaction.atomic():
+            def progress(count):  # (the cursor's transaction is not committed until the end)
+                written[0] = count
+                save(count)
 
-        with transaction.atomic():  # (a server-side cursor lives in a transaction)
             select = (csv_select() if export.file_format == ExportFile.Format.CSV
                       else GRID_SELECT)
             WRITERS[export.file_format](folder / name, rows(export, progress, select))
         ExportFile.objects.filter(pk=export.pk).update(
             status=ExportFile.Status.SUCCESS, file_name=f"{folder.name}/{name}",
-            message="", updated_at=timezone.now())
+            rows_written=written[0], message="", updated_at=timezone.now())
     except Exception as exc:  # recorded on the file; the task does not retry a bad export
         logger.exception("Segment export %s failed", export.pk)
         _remove(folder / name)
@@ -217,6 +219,24 @@ def run_export(export_id: int) -> ExportFile:
             updated_at=timezone.now())
     export.refresh_from_db()
     return export
+
+
+@contextlib.contextmanager
+def _progress_saver(export_id: int):
+    """``save(rows)`` on a connection of its own (autocommit): progress is visible while the
+    export's own transaction (its server-side cursor) is still open."""
+    own = connection.get_new_connection(connection.get_connection_params())
+    own.autocommit = True
+
+    def save(count: int) -> None:
+        with own.cursor() as cursor:
+            cursor.execute("UPDATE saleor_segments_exportfile SET rows_written = %s, "
+                           "updated_at = now() WHERE id = %s", [count, export_id])
+
+    try:
+        yield save
+    finally:
+        own.close()
 
 
 def file_path(export: ExportFile) -> Path | None:

@@ -4,9 +4,8 @@ each in one statement."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
-
 from ..membership.tables import LOG_TABLE
+from .sets import report_cursor
 
 MAX_POINTS = 1000
 MAX_OVERLAP = 20
@@ -36,25 +35,28 @@ def size_history(segment_id: int, start: dt.date, end: dt.date, step: str = "day
     last = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC)
     if (last - origin) // STEPS[step] + 1 > MAX_POINTS:
         raise ValueError(f"at most {MAX_POINTS} points")
-    with connection.cursor() as cursor:
+    with report_cursor() as cursor:
         cursor.execute(f"""
-            WITH buckets AS (
-                SELECT b, b + %(step)s AS e
-                FROM generate_series(%(origin)s::timestamptz, %(last)s::timestamptz,
-                                     %(step)s) b),
-            per AS (
-                SELECT bk.b, bk.e, count(l.id) FILTER (WHERE l.action = 'joined') AS joined,
-                       count(l.id) FILTER (WHERE l.action = 'left') AS left_
-                FROM buckets bk
-                LEFT JOIN {LOG_TABLE} l
-                       ON l.segment_id = %(segment)s AND l.at >= bk.b AND l.at < bk.e
-                GROUP BY bk.b, bk.e)
-            SELECT b, e, (SELECT count(*) FILTER (WHERE action = 'joined')
-                                 - count(*) FILTER (WHERE action = 'left')
-                          FROM {LOG_TABLE} WHERE segment_id = %(segment)s AND at < %(origin)s)
-                         + sum(joined - left_) OVER (ORDER BY b) AS members,
-                   joined, left_
-            FROM per ORDER BY b""",
+            WITH per AS (
+                SELECT date_bin(%(step)s, at, %(origin)s::timestamptz) AS b,
+                       count(*) FILTER (WHERE action = 'joined') AS joined,
+                       count(*) FILTER (WHERE action = 'left') AS left_
+                FROM {LOG_TABLE}
+                WHERE segment_id = %(segment)s AND at >= %(origin)s
+                  AND at < %(last)s::timestamptz + %(step)s
+                GROUP BY 1),
+            base AS (
+                SELECT count(*) FILTER (WHERE action = 'joined')
+                       - count(*) FILTER (WHERE action = 'left') AS n
+                FROM {LOG_TABLE} WHERE segment_id = %(segment)s AND at < %(origin)s)
+            SELECT bk.b, bk.b + %(step)s,
+                   base.n + sum(coalesce(p.joined, 0) - coalesce(p.left_, 0))
+                                OVER (ORDER BY bk.b),
+                   coalesce(p.joined, 0), coalesce(p.left_, 0)
+            FROM generate_series(%(origin)s::timestamptz, %(last)s::timestamptz,
+                                 %(step)s) AS bk(b)
+            CROSS JOIN base LEFT JOIN per p ON p.b = bk.b
+            ORDER BY bk.b""",
                        {"step": STEPS[step], "origin": origin, "last": last,
                         "segment": segment_id})
         return [SizePoint(b, e, int(members), joined, left)
@@ -77,7 +79,7 @@ def overlap_matrix(segment_ids: list[int]) -> list[Overlap]:
     ids = list(dict.fromkeys(segment_ids))
     if not 1 <= len(ids) <= MAX_OVERLAP:
         raise ValueError(f"give 1 to {MAX_OVERLAP} segments")
-    with connection.cursor() as cursor:
+    with report_cursor() as cursor:
         cursor.execute("""
             WITH ids AS (
                 SELECT id, (ord - 1)::int AS bit

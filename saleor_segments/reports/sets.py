@@ -1,10 +1,12 @@
 """Segment reports: segments of one channel combined as a union (ANY), an intersection (ALL),
 less the members of excluded segments, in one set-based statement over the membership table."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
+from ..conf import app_settings
 from ..models import Segment
 
 MAX_SEGMENTS = 20
@@ -70,8 +72,18 @@ class ReportSpec:
         return cls(tuple(data["include"]), data["mode"], tuple(data.get("exclude") or ()))
 
 
+@contextmanager
+def report_cursor():
+    """A cursor in a transaction with the refresh's ``work_mem`` (reports group up to
+    millions of memberships by customer: in memory rather than spilled to disk)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)",
+                       [app_settings.REFRESH_WORK_MEM])
+        yield cursor
+
+
 def report_count(spec: ReportSpec) -> int:
     sql, params = spec.source()
-    with connection.cursor() as cursor:
+    with report_cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sql}) r", params)
         return cursor.fetchone()[0]

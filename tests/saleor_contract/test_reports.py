@@ -77,6 +77,8 @@ def test_export_and_report_inside_saleor(settings, tmp_path, client, api_client,
     assert len(rows) - 1 == done["rowsWritten"] >= 1
 
     other = staff_users[1]  # staff without MANAGE_USERS: the link is refused
+    other.set_password("password")
+    other.save(update_fields=["password"])
     other_token = saleor_token(api_client, other.email, "password")
     response, content = download(client, done["url"], other_token)
     assert response.status_code == 403 and customer_user.email.encode() not in content

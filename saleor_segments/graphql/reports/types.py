@@ -97,9 +97,11 @@ class SegmentReport(graphene.ObjectType):
 
     @staticmethod
     def resolve_members(root, info, first=None, after=None, filter=None, sort_by=None):
+        from ...reports.sets import report_cursor
         from ..members.queries import members_page
 
-        return members_page(None, first, after, filter, sort_by, source=root.source())
+        with report_cursor():
+            return members_page(None, first, after, filter, sort_by, source=root.source())
 
 
 class SegmentHistoryIntervalEnum(graphene.Enum):
