@@ -15,6 +15,7 @@ A fragment unpacks as ``(sql, params list)``, so ``cursor.execute(*fragment)`` r
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -59,19 +60,28 @@ def value(v: Any) -> Fragment:
     return Fragment("%s", (v,))
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template's (literal text, field name or None) pairs, checked once per template."""
+    pairs = []
+    for literal, field, spec, conversion in _FORMATTER.parse(template):
+        if "%s" in literal:
+            raise ValueError("values travel as value(...) parts, not as %s in a template")
+        if spec or conversion:
+            raise ValueError("template fields take no format spec or conversion")
+        pairs.append((literal, field))
+    return tuple(pairs)
+
+
 def sql(template: str, *args: Part, **kwargs: Part) -> Fragment:
     """Fill ``template``'s ``{}`` / ``{name}`` fields with parts (see the module docstring)."""
     texts: list[str] = []
     params: list[Any] = []
     auto = iter(args)
-    for literal, field, spec, conversion in _FORMATTER.parse(template):
-        if "%s" in literal:
-            raise ValueError("values travel as value(...) parts, not as %s in a template")
+    for literal, field in _parsed(template):
         texts.append(literal)
         if field is None:
             continue
-        if spec or conversion:
-            raise ValueError("template fields take no format spec or conversion")
         part = as_fragment(kwargs[field] if field else next(auto))
         texts.append(part.sql)
         params.extend(part.params)
