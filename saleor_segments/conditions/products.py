@@ -267,12 +267,22 @@ class CategoryIs(ItemCondition):
         return {**cmp_json(self.cmp), "include_descendants": self.include_descendants}
 
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
-        source = sql("FROM product_product p JOIN product_category pc ON pc.id = p.category_id")
-        if self.include_descendants:
-            source += (" JOIN product_category anc ON anc.tree_id = pc.tree_id "
-                       "AND anc.lft <= pc.lft AND anc.rght >= pc.rght")
-        exists = product_rows(c, alias, "p.id", source + " WHERE TRUE")
-        return sql_any(self.cmp, exists, "anc.id" if self.include_descendants else "pc.id")
+        if not self.include_descendants:
+            source = sql("FROM product_product p JOIN product_category pc "
+                         "ON pc.id = p.category_id WHERE TRUE")
+            return sql_any(self.cmp, product_rows(c, alias, "p.id", source), "pc.id")
+
+        def exists(condition: Fragment) -> Fragment:
+            # the subtree's category ids as one array, computed once (an InitPlan): joined
+            # per product, PostgreSQL misestimates the lft/rght self-join by orders of
+            # magnitude and walks millions of order lines by index (4x slower at 1M customers)
+            source = sql("FROM product_product p WHERE p.category_id = ANY(ARRAY("
+                         "SELECT pc.id FROM product_category pc JOIN product_category anc "
+                         "ON anc.tree_id = pc.tree_id AND anc.lft <= pc.lft "
+                         "AND anc.rght >= pc.rght WHERE {}))", condition)
+            return product_rows(c, alias, "p.id", source)()
+
+        return sql_any(self.cmp, exists, "anc.id")
 
 
 @register
