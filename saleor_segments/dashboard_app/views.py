@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, JsonResponse
@@ -32,8 +31,9 @@ def app_root(path: str, subpath: str) -> str:
     return path.rstrip("/") + "/"
 
 
-@lru_cache(maxsize=1)
 def _index_template() -> str:
+    # Read on every request (it is tiny): a bundle rebuilt in place (make app, a package upgrade)
+    # renames its hashed chunks, and a cached index would name chunks that are gone (blank page).
     return (STATIC_DIR / "index.html").read_text(encoding="utf-8")
 
 

@@ -123,15 +123,16 @@ def test_an_invalid_value_shows_its_error_at_its_node(dashboard, shop):
     app.get_by_role("tab", name="Conditions").click()
     add_condition(app.locator("[data-group=root]"), "Condition group (ALL/ANY)")
     nested = app.locator("[data-group=root] [data-group]").first
-    add_condition(nested, "Customer metadata")  # not declared: no field to choose
     add_condition(nested, "Gift card balance")
-    balance = nested.locator("[data-kind='customer.gift_card_balance']")
+    add_condition(nested, "Gift card balance")
+    balance = nested.locator("[data-kind='customer.gift_card_balance']").nth(1)
+    other = nested.locator("[data-kind='customer.gift_card_balance']").nth(0)
+    other.get_by_label("Value").fill("many")
     balance.get_by_label("Value").fill("lots")
     error = balance.get_by_test_id("node-error").filter(has_text="expected a number")
     error.wait_for(timeout=TIMEOUT)
     assert balance.get_by_label("Value").get_attribute("aria-invalid") == "true"
-    metadata = nested.locator("[data-kind='customer.metadata']")
-    assert metadata.get_by_test_id("node-error").count() >= 1  # its own error, at its node
+    other.get_by_test_id("node-error").wait_for(timeout=TIMEOUT)  # its own error, at its node
     dashboard.screenshot("invalid-value")
 
     app.get_by_role("button", name="Save").click()
@@ -139,8 +140,31 @@ def test_an_invalid_value_shows_its_error_at_its_node(dashboard, shop):
     assert dashboard.actions("notification")[-1]["payload"]["status"] == "error"
     assert not Segment.objects.exists()
     balance.get_by_label("Value").fill("50")
-    metadata.get_by_role("button", name="Remove condition").click()
-    balance.get_by_test_id("node-error").wait_for(state="detached", timeout=TIMEOUT)
+    other.get_by_role("button", name="Remove condition").click()
+    nested.get_by_test_id("node-error").first.wait_for(state="detached", timeout=TIMEOUT)
+
+
+def test_kinds_on_customer_fields_wait_for_a_declared_field(dashboard, shop):
+    """Customer metadata/attribute are not offered (they could only be added with an empty field
+    picker and an error) until a field is declared; the builder says where to declare one."""
+    app = dashboard.open("")
+    app.get_by_role("button", name="Add segment").click()
+    app.get_by_role("tab", name="Conditions").click()
+    picker = app.locator("[data-group=root] select[aria-label='Add condition']").last
+    picker.wait_for(timeout=TIMEOUT)
+    offered = picker.locator("option").all_inner_texts()
+    assert "Customer address" in offered
+    assert "Customer metadata" not in offered and "Customer attribute" not in offered
+    hint = app.get_by_test_id("declare-first")
+    assert "Customer fields for segments" in hint.inner_text() and "Customer metadata" in hint.inner_text()
+    CustomerField.objects.create(source="metadata", key="gender", label="Gender", value_type="string")
+    app = dashboard.open("")
+    app.get_by_role("button", name="Add segment").click()
+    app.get_by_role("tab", name="Conditions").click()
+    picker = app.locator("[data-group=root] select[aria-label='Add condition']").last
+    picker.wait_for(timeout=TIMEOUT)
+    assert "Customer metadata" in picker.locator("option").all_inner_texts()
+    assert app.get_by_test_id("declare-first").inner_text().startswith("Customer attribute:")
 
 
 def test_declare_a_customer_field(dashboard, shop):
@@ -172,9 +196,10 @@ def test_limit_a_voucher_to_a_segment_from_its_popup(dashboard, shop):
     dashboard.api("mutation($id: ID!) { segmentRefresh(id: $id) { errors { message } } }",
                   {"id": segment_id})
     app = dashboard.open("voucher-segments", voucherId=gid("Voucher", voucher["id"]))
-    app.get_by_text("Limit to segments").wait_for(timeout=TIMEOUT)
-    record_first_paint(dashboard, "voucher popup")
     app.get_by_test_id("dry-run").filter(has_text="Saved: no limit").wait_for(timeout=TIMEOUT)
+    record_first_paint(dashboard, "voucher popup")
+    # the Dashboard's popup frame shows the title: the app does not repeat it
+    assert app.get_by_text("Limit to segments").count() == 0
     app.get_by_label("Californians").check()
     # the dry run of the ticked segments, before saving
     app.get_by_test_id("dry-run").filter(has_text="Not saved yet: 3 of 4 customers").wait_for(timeout=TIMEOUT)
@@ -201,7 +226,14 @@ def test_customer_widget_lists_segments_and_explains(dashboard, shop):
     record_first_paint(dashboard, "customer widget")
     app.get_by_label("Segment to explain").select_option(label="Angelenos")
     app.get_by_role("button", name="Explain").click()
-    app.get_by_test_id("widget-explain").filter(has_text="Matches").wait_for(timeout=TIMEOUT)
+    explained = app.get_by_test_id("widget-explain")
+    explained.filter(has_text="Matches").wait_for(timeout=TIMEOUT)
+    # named as the builder names them, never the raw kind names
+    assert "Customer address" in explained.inner_text() and "City is Los Angeles" in explained.inner_text()
+    assert "City is Los Angeles (found: Los Angeles)" in explained.inner_text()
+    assert "address.field" not in explained.inner_text()
+    # the Dashboard's card around the widget shows the title: the app does not repeat it
+    assert app.get_by_text("Customer segments", exact=True).count() == 0
     dashboard.screenshot("customer-widget")
     heights = [a["payload"]["height"] for a in dashboard.actions("widgetResize")]
     assert heights and len(heights) == len(set(heights))  # only when the height changes

@@ -64,3 +64,16 @@ def test_manifest(client):
 
 def test_only_reads(client):
     assert client.post(APP).status_code == 405
+
+
+def test_index_is_read_again_after_a_rebuild(client, tmp_path, monkeypatch):
+    """A rebuilt bundle (new hashed chunks, old ones gone) is served at once by a running
+    server: index.html is not cached in memory (a stale index names deleted chunks)."""
+    from saleor_segments.dashboard_app import views
+
+    (tmp_path / "index.html").write_text('<html><head></head><script src="./assets/index-AAAAAAAA.js">')
+    monkeypatch.setattr(views, "STATIC_DIR", tmp_path)
+    assert "index-AAAAAAAA.js" in client.get(APP).content.decode()
+    (tmp_path / "index.html").write_text('<html><head></head><script src="./assets/index-BBBBBBBB.js">')
+    body = client.get(APP + "segments/1").content.decode()
+    assert "index-BBBBBBBB.js" in body and "index-AAAAAAAA.js" not in body

@@ -6,7 +6,8 @@ import { ErrorText, NativeSelect, TextInput } from "../components/ui";
 import { attributeSlugs } from "../lib/saleor";
 import { useAsync } from "../lib/useAsync";
 import {
-  declaredFor, describe, DECLARED_OPERATORS, emptyValue, fieldOf, kindsIn, newNode, OPERATOR_LABELS, shapeOf,
+  addableKinds, declaredFor, describe, DECLARED_OPERATORS, emptyValue, fieldOf, newNode, OPERATOR_LABELS, shapeOf,
+  waitingForDeclaredFields,
   type ConditionKinds, type Kind,
 } from "./kinds";
 import { addNode, removeNode, setGroup, setParams, type Group, type Json, type JsonObject, type Node, type NodeError, type Tree } from "./tree";
@@ -37,7 +38,8 @@ function Errors({ id }: { id: string }) {
 
 function GroupView({ group, scope, depth, header }: { group: Group; scope: string; depth: number; header?: ReactNode }) {
   const { kinds, applyTo, tree, setTree, readOnly } = useCtx();
-  const offered = kindsIn(kinds, scope, applyTo);
+  const offered = addableKinds(kinds, scope, applyTo);
+  const waiting = depth === 0 && !readOnly ? waitingForDeclaredFields(kinds, scope, applyTo) : [];
   const byGroup = kinds.groups.map((g) => ({ ...g, kinds: offered.filter((k) => k.group === g.code) })).filter((g) => g.kinds.length);
   const add = (value: string) => {
     if (!value) return;
@@ -72,6 +74,11 @@ function GroupView({ group, scope, depth, header }: { group: Group; scope: strin
             ))}
             <optgroup label="Logic"><option value="group">Condition group (ALL/ANY)</option></optgroup>
           </select>
+          {waiting.length > 0 && (
+            <Text size={2} color="default2" data-testid="declare-first">
+              {waiting.map((k) => k.label).join(" and ")}: declare a field first in the "Customer fields for segments" tab.
+            </Text>
+          )}
         </Box>
       )}
     </Box>

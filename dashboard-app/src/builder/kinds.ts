@@ -64,6 +64,17 @@ export function kindsIn(kinds: ConditionKinds, scope: string, applyTo: string): 
   return kinds.kinds.filter((k) => k.scope === scope && k.applyTo.includes(applyTo));
 }
 
+/** The kinds the "Add condition" picker offers: a kind on declared customer fields only once
+ * one is declared (before that it could only be added with an empty field picker). */
+export function addableKinds(kinds: ConditionKinds, scope: string, applyTo: string): Kind[] {
+  return kindsIn(kinds, scope, applyTo).filter((k) => shapeOf(k).type !== "declared" || declaredFor(kinds, k.kind).length > 0);
+}
+
+/** Kinds left out of the picker until a customer field of theirs is declared. */
+export function waitingForDeclaredFields(kinds: ConditionKinds, scope: string, applyTo: string): Kind[] {
+  return kindsIn(kinds, scope, applyTo).filter((k) => shapeOf(k).type === "declared" && declaredFor(kinds, k.kind).length === 0);
+}
+
 export function declaredFor(kinds: ConditionKinds, kind: string): DeclaredField[] {
   return kinds.declaredFields.filter((f) => (kind === "customer.attribute" ? f.source === "attribute" : f.source !== "attribute"));
 }

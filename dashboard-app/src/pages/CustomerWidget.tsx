@@ -1,12 +1,25 @@
 // CUSTOMER_DETAILS_WIDGETS: this customer's segments (joined when) and why (not) a member.
 import { Box, Button, Text } from "@saleor/macaw-ui";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { NoPermission } from "../App";
 import { ErrorText, formatDate, NativeSelect } from "../components/ui";
+import { KINDS_QUERY, type ConditionKinds } from "../builder/kinds";
+import { nodeLabel, valueText } from "../builder/label";
+import { load, nodePaths, type Node } from "../builder/tree";
 import { gql, PermissionError } from "../lib/api";
 import { useBridge } from "../lib/bridge";
 import { EXPLAIN, type Explanation } from "../lib/queries";
 import { useAsync } from "../lib/useAsync";
+
+/** The compared value as words: the API gives it as JSON text (a row's value or each row's). */
+function observed(value: string | null): string {
+  if (value === null) return "";
+  try {
+    return valueText(JSON.parse(value));
+  } catch {
+    return value;
+  }
+}
 
 type Membership = { joinedAt: string; segment: { id: string; name: string } };
 
@@ -18,9 +31,22 @@ export default function CustomerWidget({ customerId }: { customerId: string | nu
   const all = useAsync(() => gql<{ segments: { edges: { node: { id: string; name: string; applyTo: string } }[] } }>(
     "query { segments(first: 100, sortBy: {field: NAME, direction: ASC}) { edges { node { id name applyTo } } } }").then((d) => d.segments.edges.map((e) => e.node)), []);
   const [segment, setSegment] = useState("");
-  const [result, setResult] = useState<Explanation | null>(null);
+  const [result, setResult] = useState<(Explanation & { conditions: string; kinds: ConditionKinds }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reported = useRef(0);
+  const labels = useMemo(() => {
+    const byPath = new Map<string, string>();
+    if (!result) return byPath;
+    const tree = load(JSON.parse(result.conditions));
+    const nodes = new Map<string, Node>();
+    const walk = (children: Node[]) => children.forEach((n) => { nodes.set(n.id, n); if (n.group) walk(n.group.children); });
+    walk(tree.root.children);
+    for (const [id, path] of nodePaths(tree)) {
+      const node = nodes.get(id);
+      if (node) byPath.set(path, nodeLabel(result.kinds, node));
+    }
+    return byPath;
+  }, [result]);
   useEffect(() => {
     const height = ref.current ? Math.max(120, ref.current.scrollHeight + 16) : 0;
     if (height && height !== reported.current) {
@@ -33,7 +59,13 @@ export default function CustomerWidget({ customerId }: { customerId: string | nu
   async function explain() {
     setError(null);
     try {
-      setResult((await gql<{ segmentExplain: Explanation }>(EXPLAIN, { segment, customer: customerId })).segmentExplain);
+      // the segment's tree and the kinds, to name each node as the builder shows it
+      const [explained, read, kinds] = await Promise.all([
+        gql<{ segmentExplain: Explanation }>(EXPLAIN, { segment, customer: customerId }),
+        gql<{ segment: { conditions: string } | null }>("query($id: ID!) { segment(id: $id) { conditions } }", { id: segment }),
+        gql<{ segmentConditionKinds: ConditionKinds }>(KINDS_QUERY),
+      ]);
+      setResult({ ...explained.segmentExplain, conditions: read.segment?.conditions ?? "{}", kinds: kinds.segmentConditionKinds });
     } catch (e) {
       setResult(null);
       setError((e as Error).message);
@@ -41,7 +73,7 @@ export default function CustomerWidget({ customerId }: { customerId: string | nu
   }
   return (
     <Box ref={ref} padding={4} display="flex" flexDirection="column" gap={3}>
-      <Text fontWeight="bold">Customer segments</Text>
+      {/* no heading: the Dashboard's card around the widget already shows the app's title */}
       {mine.loading && <Text size={2} color="default2">Loading…</Text>}
       {mine.data?.length === 0 && <Text size={2} color="default2">Not in any segment.</Text>}
       {mine.data?.map((m) => (
@@ -61,7 +93,7 @@ export default function CustomerWidget({ customerId }: { customerId: string | nu
           <Text size={3} fontWeight="medium">{result.matches ? "Matches" : "Does not match"} · {result.isMember ? "member" : "not a member"}</Text>
           {result.nodes.filter((n) => n.path).map((n) => (
             <Text key={n.path} size={2} color={n.met ? "success1" : "critical1"}>
-              {n.met ? "✓" : "✗"} {n.kind}{n.value ? ` (${n.value})` : ""}
+              {n.met ? "✓" : "✗"} {labels.get(n.path) ?? n.kind}{observed(n.value) ? ` (found: ${observed(n.value)})` : ""}
             </Text>
           ))}
         </Box>

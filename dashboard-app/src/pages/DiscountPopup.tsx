@@ -57,7 +57,7 @@ export default function DiscountPopup({ target }: { target: Target }) {
   }
   return (
     <Box padding={5} display="flex" flexDirection="column" gap={4}>
-      <Text size={7} fontWeight="bold">Limit to segments</Text>
+      {/* no heading: the Dashboard's popup frame already shows "Limit to segments" */}
       <Text size={2} color="default2">Only members of the chosen segments can use this {isVoucher ? "voucher" : "discount"}. None chosen: everyone can.</Text>
       {all.loading && <Message>Loading…</Message>}
       {(current.error ?? dryRun.error ?? all.error) && <ErrorText>{(current.error ?? dryRun.error ?? all.error)!.message}</ErrorText>}
