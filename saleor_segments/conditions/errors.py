@@ -17,6 +17,7 @@ class ConditionErrorCode(Enum):
     TOO_LARGE = "too_large"
     CYCLE = "cycle"
     UNSUPPORTED_VERSION = "unsupported_version"
+    SYNTAX = "syntax"  # the text form (conditions/text) could not be read
 
 
 @dataclass(frozen=True)
