@@ -2,7 +2,7 @@ import { Box, Text, useTheme } from "@saleor/macaw-ui";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { Tabs } from "./components/ui";
 import { useBridge } from "./lib/bridge";
-import { routeOf } from "./lib/route";
+import { pathOf, routeOf } from "./lib/route";
 import { SegmentList } from "./pages/SegmentList";
 
 const SegmentEditor = lazy(() => import("./pages/SegmentEditor"));
@@ -10,6 +10,7 @@ const CustomerFields = lazy(() => import("./pages/CustomerFields"));
 const ContentPages = lazy(() => import("./pages/ContentPages"));
 const CustomerWidget = lazy(() => import("./pages/CustomerWidget"));
 const DiscountPopup = lazy(() => import("./pages/DiscountPopup"));
+const Reports = lazy(() => import("./pages/Reports"));
 
 const MANAGE_USERS = "MANAGE_USERS";
 
@@ -29,17 +30,18 @@ function Waiting() {
   return <Box padding={8}><Text color="default2">Connecting to the Dashboard…</Text></Box>;
 }
 
-export type Nav = { view: "segments" } | { view: "segment"; id: string | null } | { view: "fields" } | { view: "blocks" } | { view: "rules" };
+export type Nav = { view: "segments" } | { view: "segment"; id: string | null } | { view: "reports" } | { view: "fields" } | { view: "blocks" } | { view: "rules" };
 
 export function App() {
   const bridge = useBridge();
   const { setTheme } = useTheme();
   useEffect(() => setTheme(bridge.theme === "dark" ? "defaultDark" : "defaultLight"), [bridge.theme]);
   const route = routeOf(window.location.pathname, window.location.search);
-  const [nav, go] = useState<Nav>(() => (route.page === "home" && route.segment ? { view: "segment", id: route.segment } : { view: "segments" }));
+  const [nav, go] = useState<Nav>(() => (route.page === "home" && route.segment ? { view: "segment", id: route.segment }
+    : route.page === "home" && route.reports ? { view: "reports" } : { view: "segments" }));
   const setNav = (next: Nav) => {
     go(next);
-    bridge.route(next.view === "segment" && next.id ? `/segments/${encodeURIComponent(next.id)}` : "/");
+    bridge.route(pathOf(next));
   };
   if (!bridge.ready) return <Waiting />;
   if (!bridge.permissions.includes(MANAGE_USERS)) return <NoPermission />;
@@ -55,6 +57,7 @@ export function App() {
             <Box paddingX={6} paddingTop={4}>
               <Tabs current={nav.view} onChange={(view) => setNav({ view } as Nav)} tabs={[
                 { value: "segments", label: "Customer segments" },
+                { value: "reports", label: "Reports" },
                 { value: "fields", label: "Customer fields for segments" },
                 { value: "blocks", label: "Content blocks" },
                 { value: "rules", label: "Related product rules" },
@@ -63,6 +66,7 @@ export function App() {
           )}
           {nav.view === "segments" && <SegmentList open={(id) => setNav({ view: "segment", id })} />}
           {nav.view === "segment" && <SegmentEditor id={nav.id} back={() => setNav({ view: "segments" })} onSaved={(id) => setNav({ view: "segment", id })} />}
+          {nav.view === "reports" && <Reports />}
           {nav.view === "fields" && <CustomerFields />}
           {nav.view === "blocks" && <ContentPages what="blocks" />}
           {nav.view === "rules" && <ContentPages what="rules" />}

@@ -53,3 +53,38 @@ export type Explanation = { matches: boolean; isMember: boolean; customerId: str
 export const EXPLAIN = `query Explain($segment: ID!, $customer: ID!) { segmentExplain(segment: $segment, customer: $customer) {
   matches isMember customerId nodes { path kind met value inside } } }`;
 
+
+// Reports and exports (saleor_segments/graphql/reports).
+export type ExportStatus = "PENDING" | "SUCCESS" | "FAILED" | "EXPIRED";
+export type ExportFormat = "CSV" | "XLSX";
+export type ExportFile = { id: string; fileFormat: ExportFormat; status: ExportStatus; progress: number; rowsWritten: number;
+  rowsTotal: number | null; message: string | null; url: string | null; expiresAt: string };
+const EXPORT_FILE_FIELDS = "id fileFormat status progress rowsWritten rowsTotal message url expiresAt";
+export const EXPORT_FILE = `query ExportFile($id: ID!) { segmentExportFile(id: $id) { ${EXPORT_FILE_FIELDS} } }`;
+export const MEMBERS_EXPORT = `mutation MembersExport($segment: ID!, $fileFormat: SegmentExportFormatEnum!, $filter: SegmentMemberFilterInput, $sortBy: SegmentMemberSortingInput) {
+  segmentMembersExport(segment: $segment, fileFormat: $fileFormat, filter: $filter, sortBy: $sortBy) {
+    errors { field code message } exportFile { ${EXPORT_FILE_FIELDS} } } }`;
+export const REPORT_EXPORT = `mutation ReportExport($report: SegmentReportInput!, $fileFormat: SegmentExportFormatEnum!, $filter: SegmentMemberFilterInput, $sortBy: SegmentMemberSortingInput) {
+  segmentReportExport(report: $report, fileFormat: $fileFormat, filter: $filter, sortBy: $sortBy) {
+    errors { field code message } exportFile { ${EXPORT_FILE_FIELDS} } } }`;
+
+export type ReportInput = { segments: string[]; mode: "ANY" | "ALL"; exclude: string[] };
+export const REPORT = `query Report($report: SegmentReportInput!, $filter: SegmentMemberFilterInput, $sortBy: SegmentMemberSortingInput, $first: Int, $after: String) {
+  segmentReport(report: $report) { count
+    members(filter: $filter, sortBy: $sortBy, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+      edges { cursor node { customerId firstName lastName email customerType phone postalCode country countryArea customerSince joinedAt } } } } }`;
+
+export type SizePoint = { start: string; end: string; members: number; joined: number; left: number };
+export const SIZE_HISTORY = `query SizeHistory($segment: ID!, $period: SegmentDateRangeInput!, $interval: SegmentHistoryIntervalEnum) {
+  segmentSizeHistory(segment: $segment, period: $period, interval: $interval) { start end members joined left } }`;
+
+export type OverlapCell = { segmentId: string; otherSegmentId: string; shared: number; percent: number; otherPercent: number };
+export const OVERLAP = `query Overlap($segments: [ID!]!) { segmentOverlap(segments: $segments) { segmentId otherSegmentId shared percent otherPercent } }`;
+
+export type AdminEvent = { id: string; objectType: string; objectId: string; objectName: string; action: string; before: string | null;
+  after: string | null; actorKind: "STAFF" | "APP" | "TOKEN" | null; userId: string | null; appId: string | null; actorName: string | null; at: string };
+export const ADMIN_EVENTS = `query AdminEvents($objectType: SegmentAdminObjectEnum, $objectId: ID, $action: SegmentAdminActionEnum, $first: Int, $after: String) {
+  segmentAdminEvents(objectType: $objectType, objectId: $objectId, action: $action, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { id objectType objectId objectName action before after actorKind userId appId actorName at } } } }`;

@@ -1,7 +1,7 @@
 // Which page the Dashboard opened: the path below <plugin>/app/ (one of the extension urls of
 // the manifest) and the mount's query parameters (customerId, voucherId, discountId, ...).
 export type Route =
-  | { page: "home"; segment?: string }
+  | { page: "home"; segment?: string; reports?: boolean }
   | { page: "customer-widget"; customerId: string | null }
   | { page: "discount-segments"; discountId: string | null }
   | { page: "voucher-segments"; voucherId: string | null };
@@ -20,7 +20,15 @@ export function routeOf(pathname: string, search: string): Route {
       return { page: name, voucherId: params.get("voucherId") };
     default: {
       const match = /^segments\/([^/]+)$/.exec(rest);
-      return match ? { page: "home", segment: decodeURIComponent(match[1]!) } : { page: "home" };
+      if (match) return { page: "home", segment: decodeURIComponent(match[1]!) };
+      return rest === "reports" ? { page: "home", reports: true } : { page: "home" };
     }
   }
+}
+
+/** The path the Dashboard keeps in its URL for a view of the home page (reload, back, share):
+ * the inverse of routeOf. */
+export function pathOf(nav: { view: string; id?: string | null }): string {
+  if (nav.view === "segment" && nav.id) return `/segments/${encodeURIComponent(nav.id)}`;
+  return nav.view === "reports" ? "/reports" : "/";
 }

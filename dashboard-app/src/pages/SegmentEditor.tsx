@@ -15,7 +15,9 @@ import {
 } from "../lib/queries";
 import { channels } from "../lib/saleor";
 import { useAsync } from "../lib/useAsync";
+import { ActionLog } from "./ActionLog";
 import { History, Members } from "./Members";
+import { SegmentTrends } from "./SegmentTrends";
 import { APPLY_TO_LABELS } from "./SegmentList";
 
 const EMPTY = { version: 1, aggregator: "all", expected: true, conditions: [] };
@@ -75,7 +77,8 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
   }
 
   const tabs = [{ value: "general", label: "General Properties" }, { value: "conditions", label: "Conditions" },
-    ...(segment ? [{ value: "members", label: "Matched Customers" }, { value: "history", label: "Membership history" }, { value: "explain", label: "Why (not) a member?" }] : [])];
+    ...(segment ? [{ value: "members", label: "Matched Customers" }, { value: "history", label: "Membership history" },
+      { value: "trends", label: "Size over time" }, { value: "explain", label: "Why (not) a member?" }, { value: "log", label: "Action log" }] : [])];
 
   return (
     <Page title={segment ? segment.name : "New segment"} back={back} actions={<>
@@ -120,7 +123,9 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
       )}
       {tab === "members" && segment && <Members segment={segment} />}
       {tab === "history" && segment && <History segment={segment} />}
+      {tab === "trends" && segment && <SegmentTrends segment={segment} />}
       {tab === "explain" && segment && kinds.data && <Explain segment={segment} kinds={kinds.data} />}
+      {tab === "log" && segment && <ActionLog objectType="SEGMENT" objectId={segment.id} version={`${segment.updatedAt}|${segment.lastRefreshedAt}`} />}
     </Page>
   );
 }
