@@ -151,12 +151,15 @@ def test_build_a_report_see_the_count_and_export_it_to_xlsx(dashboard, segments)
     app.locator("th[aria-sort=descending]", has_text="Email").wait_for(timeout=TIMEOUT)
     first = app.locator("tbody tr[data-row]").filter(has_text="@example.com")
     first.first.filter(has_text="dora@example.com").wait_for(timeout=TIMEOUT)
-    app.get_by_role("button", name="Export report to XLSX").click()
+    # by keyboard: the export button and the link take Enter
+    app.get_by_role("button", name="Export report to XLSX").focus()
+    dashboard.page.keyboard.press("Enter")
     link = app.get_by_test_id("export-link")
     link.wait_for(timeout=TIMEOUT)
     dashboard.screenshot("report")
     with dashboard.page.expect_download(timeout=TIMEOUT) as done:
-        link.click()
+        link.focus()
+        dashboard.page.keyboard.press("Enter")
     assert done.value.suggested_filename.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(open(done.value.path(), "rb").read()), read_only=True)
     emails = [r[3] for r in book.active.iter_rows(min_row=2, values_only=True)]
