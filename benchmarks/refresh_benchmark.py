@@ -41,8 +41,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from saleor_segments import intake  # noqa: E402
 from saleor_segments.evaluation.compile import bind  # noqa: E402
+from saleor_segments.intake import shop_events  # noqa: E402
 from saleor_segments.membership.check import check_customer  # noqa: E402
 from saleor_segments.membership.definitions import compiled  # noqa: E402
 from saleor_segments.membership.refresh import refresh_segment  # noqa: E402
@@ -52,7 +52,7 @@ from saleor_segments.models import (  # noqa: E402
     MembershipLog,
     Segment,
 )
-from saleor_segments.services import create_segment  # noqa: E402
+from saleor_segments.services.segments import create_segment  # noqa: E402
 from saleor_segments.standalone.rows import truncate_store  # noqa: E402
 
 NOW = dt.datetime.now(dt.UTC)
@@ -616,7 +616,7 @@ def main():
     latencies = []
     for token, channel_id, user_id in checkouts:
         started = time.perf_counter()
-        intake.checkout_changed(token, channel_id, user_id)
+        shop_events.checkout_changed(token, channel_id, user_id)
         latencies.append((time.perf_counter() - started) * 1000)
     latencies = sorted(latencies[20:])
     print(f"  median {statistics.median(latencies):.2f} ms, "

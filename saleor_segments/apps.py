@@ -11,12 +11,18 @@ class SegmentsConfig(AppConfig):
         from django.conf import settings
 
         from . import conditions  # noqa: F401  (registers the built-in condition kinds)
-        from .discounts import expire_changed_prices
-        from .membership.events import memberships_changed
+        from .membership import events
+        from .targeting import discounts
+        from .worker import tasks  # noqa: F401  (registers the Celery tasks, in Saleor's worker too)
+        from .worker.schedule import merge_into
 
         # price expiry is the discounts' business: they listen to membership changes
-        memberships_changed.connect(expire_changed_prices, dispatch_uid="segments-expire-prices")
-        from .schedule import merge_into
+        events.memberships_changed.connect(discounts.expire_changed_prices,
+                                           dispatch_uid="segments-expire-prices")
+        events.shopper_checked.connect(discounts.expire_checked_prices,
+                                       dispatch_uid="segments-expire-checked-prices")
+        events.segment_withdrawn.connect(discounts.expire_withdrawn_segment,
+                                         dispatch_uid="segments-expire-withdrawn-prices")
 
         if isinstance(getattr(settings, "CELERY_BEAT_SCHEDULE", None), dict):
             merge_into(settings.CELERY_BEAT_SCHEDULE)  # Saleor's (or a project's) beat schedule

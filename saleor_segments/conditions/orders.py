@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..tables import ORDER_STATUSES
 from .address import AddressContainer
 from .ast import Group
 from .base import Condition, Event, FieldCondition, Reader, Scope, cmp_json
 from .operators import Comparison
 from .products import ItemsCondition, Period
 from .registry import register
+from .saleor_tables import ORDER_STATUSES
 from .sql import TRUE, Fragment, sql, value
 from .values import BOOLEAN, INTEGER, NUMBER, ChoiceType
 

@@ -64,6 +64,6 @@ def graphql_view():
 
 def export_download_view(request, export_id, token):
     """Standalone export downloads (``.../exports/<id>/<token>``), with an API token."""
-    from ..reports.download import serve
+    from .reports.download import serve
 
     return serve(request, requestor_from_token(request), export_id, token)

@@ -12,8 +12,8 @@ import json
 
 from django.http import JsonResponse
 
-from .. import activity, storefront
-from ..storefront import StorefrontError
+from ..intake import activity, storefront
+from ..intake.storefront import StorefrontError
 from .auth import customer_id_from_request
 
 

@@ -2,7 +2,7 @@
 
 from saleor.core.db.connection import allow_writer
 
-from .. import dbaccess
+from ..membership import dbaccess
 
 
 def install() -> None:

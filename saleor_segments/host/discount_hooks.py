@@ -24,7 +24,7 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-from .. import discounts
+from ..targeting import discounts
 
 logger = logging.getLogger(__name__)
 

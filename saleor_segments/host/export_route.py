@@ -4,7 +4,7 @@ token issued for this plugin's App)."""
 
 from django.http import JsonResponse
 
-from ..reports.download import serve_path
+from ..graphql.reports.download import serve_path
 from .auth import third_party_refusal
 from .graphql_route import requestor_of
 

@@ -1,4 +1,4 @@
-"""CustomerSegmentsPlugin: Saleor's hooks forwarded to the engine's event intake.
+"""CustomerSegmentsPlugin: Saleor's hooks forwarded to the engine's event shop_events.
 
 Saleor finds it through the ``saleor.plugins`` entry point. Hooks return ``previous_value``
 untouched; the intake never raises, so a segment failure never breaks a Saleor mutation."""
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
-from .. import intake
+from ..intake import shop_events
 from . import signals
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +53,7 @@ class CustomerSegmentsPlugin(BasePlugin):
         """True: re-check now. With the real-time check off, mark the work for
         ``saleor_segments.refresh_pending`` instead."""
         if self.active and not self.real_time:
-            intake.mark_pending(channel_id)
+            shop_events.mark_pending(channel_id)
         return self.active and self.real_time
 
     # --- order creation, and the plugin's own routes (GraphQL, Dashboard app, activity) ---
@@ -96,28 +96,28 @@ class CustomerSegmentsPlugin(BasePlugin):
 
     def customer_created(self, customer: "User", previous_value: Any) -> Any:
         if self._enabled():  # every active segment: any condition can hold for a new customer
-            intake.customer_created(customer.pk, reason="event:customer_created")
+            shop_events.customer_created(customer.pk, reason="event:customer_created")
         return previous_value
 
     def customer_updated(self, customer: "User", previous_value: Any, webhooks=None) -> Any:
         if self._enabled():
-            intake.customer_changed(customer.pk, reason="event:customer_updated")
+            shop_events.customer_changed(customer.pk, reason="event:customer_updated")
         return previous_value
 
     def customer_metadata_updated(self, customer: "User", previous_value: Any,
                                   webhooks=None) -> Any:
         if self._enabled():
-            intake.customer_changed(customer.pk, reason="event:customer_metadata_updated")
+            shop_events.customer_changed(customer.pk, reason="event:customer_metadata_updated")
         return previous_value
 
     def account_confirmed(self, user: "User", previous_value: Any) -> Any:
         if self._enabled():
-            intake.customer_changed(user.pk, reason="event:account_confirmed")
+            shop_events.customer_changed(user.pk, reason="event:account_confirmed")
         return previous_value
 
     def customer_deleted(self, customer: "User", previous_value: Any, webhooks=None) -> Any:
         if self.active:  # leaving every segment is not optional
-            intake.customer_deleted(customer.pk)
+            shop_events.customer_deleted(customer.pk)
         return previous_value
 
     def _address_event(self, address, reason, owners=None):
@@ -125,7 +125,7 @@ class CustomerSegmentsPlugin(BasePlugin):
             if owners is None:
                 owners = address.user_addresses.values_list("pk", flat=True)
             for user_id in owners:
-                intake.address_changed(user_id, reason=reason)
+                shop_events.address_changed(user_id, reason=reason)
 
     def address_created(self, address: "Address", previous_value: Any) -> Any:
         self._address_event(address, "event:address_created")
@@ -147,12 +147,12 @@ class CustomerSegmentsPlugin(BasePlugin):
                               webhooks=None) -> Any:
         """Saleor moves the type's customers to the default type in one UPDATE."""
         if self.active:
-            intake.shared_data_changed(_reads_customer_type, self.real_time)
+            shop_events.shared_data_changed(_reads_customer_type, self.real_time)
         return previous_value
 
     def _attribute_event(self, slug):
         if self.active:
-            intake.shared_data_changed(lambda node: _reads_attribute(node, slug), self.real_time)
+            shop_events.shared_data_changed(lambda node: _reads_attribute(node, slug), self.real_time)
 
     def attribute_updated(self, attribute: "Attribute", previous_value: Any,
                           webhooks=None) -> Any:
@@ -178,7 +178,7 @@ class CustomerSegmentsPlugin(BasePlugin):
 
     def _catalogue_event(self, obj, reason):
         if self.active:  # bursts of changes: one combined refresh per channel, not per shopper
-            intake.catalogue_changed()
+            shop_events.catalogue_changed()
 
     # --- gift cards (store credit) -------------------------------------------------------
 
@@ -186,21 +186,21 @@ class CustomerSegmentsPlugin(BasePlugin):
         if self._enabled():
             owners = {gift_card.assigned_to_id, gift_card.used_by_id} - {None}
             for user_id in sorted(owners | signals.loaded_gift_card_owners(gift_card)):
-                intake.customer_changed(user_id, reason=reason)
+                shop_events.customer_changed(user_id, reason=reason)
 
     # --- checkouts and orders ----------------------------------------------------------------
 
     def _checkout_event(self, checkout, reason):
         if self._enabled(checkout.channel_id):
-            intake.checkout_changed(checkout.token, checkout.channel_id, checkout.user_id,
+            shop_events.checkout_changed(checkout.token, checkout.channel_id, checkout.user_id,
                                     reason=reason)
             previous = getattr(checkout, signals.LOADED_OWNER, None)
             if previous is not None and previous != checkout.user_id:  # detached from them
-                intake.checkout_owner_changed(previous, checkout.channel_id, reason=reason)
+                shop_events.checkout_owner_changed(previous, checkout.channel_id, reason=reason)
 
     def _order_event(self, order, reason):
         if self._enabled(order.channel_id):
-            intake.order_changed(order.user_id, order.channel_id, order.status, reason=reason)
+            shop_events.order_changed(order.user_id, order.channel_id, order.status, reason=reason)
 
     def _fulfillment_event(self, fulfillment, reason):
         self._order_event(fulfillment.order, reason)  # fulfilments change the order's status

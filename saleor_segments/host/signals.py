@@ -3,9 +3,9 @@
 - Checkouts: Saleor deletes them through the ORM (after completion, by its
   ``delete_expired_checkouts`` task, ``checkoutDelete``, with their customer) and calls no
   plugin hook. Their rows are collected per transaction and, once it commits, their visitors
-  leave every segment and their customers are re-checked (``intake.checkouts_deleted``).
+  leave every segment and their customers are re-checked (``shop_events.checkouts_deleted``).
 - Orders: Saleor's ``delete_expired_orders_task`` deletes expired orders without a hook; their
-  customers are re-checked the same way (``intake.orders_deleted``). Drafts never count.
+  customers are re-checked the same way (``shop_events.orders_deleted``). Drafts never count.
 - Addresses: Saleor calls ``address_deleted`` after the address and its link to the customer
   are gone; the owners are remembered on the instance just before, for the hook to read.
 - Logins: Saleor's ``tokenCreate`` (and token refresh) saves ``last_login`` without a hook;
@@ -22,7 +22,7 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
-from .. import intake
+from ..intake import shop_events
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _login(customer_id: int) -> None:
     try:
         plugin = _plugin()
         if plugin is not None and plugin._enabled():
-            intake.customer_changed(customer_id, reason="event:login")
+            shop_events.customer_changed(customer_id, reason="event:login")
     except Exception:  # noqa: BLE001  (a segment failure never breaks a login)
         logger.exception("saleor_segments: re-check after a login failed")
 
@@ -133,12 +133,12 @@ def process(rows, kind: str = "checkouts") -> None:
             return
         if not plugin.real_time:
             for channel_id in sorted({channel for _, channel, _ in rows if channel}):
-                intake.mark_pending(channel_id)
+                shop_events.mark_pending(channel_id)
             return
         if kind == "checkouts":
-            intake.checkouts_deleted(rows)
+            shop_events.checkouts_deleted(rows)
         else:
-            intake.orders_deleted(rows)
+            shop_events.orders_deleted(rows)
     except Exception:  # noqa: BLE001  (a segment failure never breaks Saleor's deletion)
         logger.exception("saleor_segments: handling %s deleted %s failed", len(rows), kind)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import connection
 
-from ..cursors import decode_cursor, encode_cursor
+from .cursors import decode_cursor, encode_cursor
 from .tables import LOG_TABLE
 
 GRID_COLUMNS = ("id", "first_name", "last_name", "email", "customer_type", "phone",

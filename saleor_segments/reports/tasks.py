@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .. import dbaccess
+from ..membership import dbaccess
 
 
 @shared_task(name="saleor_segments.export_customers", acks_late=True,

@@ -1,5 +1,6 @@
 """Celery app for standalone mode: ``celery -A saleor_segments.standalone.celery worker``.
-Inside Saleor, Saleor's own Celery app discovers ``saleor_segments.tasks``."""
+Inside Saleor, Saleor's own Celery app discovers ``saleor_segments.worker.tasks``
+(``apps.SegmentsConfig.ready`` imports it)."""
 
 import os
 
@@ -9,4 +10,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_segments.standalone.sett
 
 app = Celery("saleor_segments")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["saleor_segments"])
+app.autodiscover_tasks(["saleor_segments.worker"])

@@ -3,7 +3,7 @@
 from django.db import connection
 from psycopg.types.json import Jsonb
 
-from ..tables import SALEOR_TABLES
+from ..conditions.saleor_tables import SALEOR_TABLES
 
 
 def _prepare(table: str, values: dict) -> dict:

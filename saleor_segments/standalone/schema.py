@@ -1,6 +1,6 @@
 """DDL for the declared Saleor tables, so standalone mode has the same layout Saleor has."""
 
-from ..tables import SALEOR_TABLES, Table
+from ..conditions.saleor_tables import SALEOR_TABLES, Table
 
 
 def create_table_sql(table: Table) -> list[str]:

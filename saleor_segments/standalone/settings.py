@@ -32,7 +32,7 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True  # a part whose worker dies is delivered again (tasks are idempotent)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}  # the app adds its periodic tasks (saleor_segments.schedule)
+CELERY_BEAT_SCHEDULE: dict = {}  # the app adds its periodic tasks (saleor_segments.worker.schedule)
 
 LOGGING = {
     "version": 1,

@@ -79,7 +79,7 @@ def store_objects(channel):
     """One object of each kind an admin field can change (named so that a change shows), as
     {type name: global ID}."""
     from saleor_segments import models
-    from saleor_segments.services import create_segment
+    from saleor_segments.services.segments import create_segment
     from saleor_segments.standalone.rows import insert
 
     user = UserFactory(email="a@shop.com")

@@ -10,7 +10,7 @@ import pytest
 from saleor_segments import models
 from saleor_segments.graphql import execute as api_execute
 from saleor_segments.membership.refresh import refresh_segment
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 from ..factories import (
     CategoryFactory,
@@ -433,7 +433,7 @@ def test_text_longer_than_its_column_gets_a_field_error(api, channel):
 
 def test_a_rule_failing_in_the_database_is_skipped_and_the_transaction_goes_on(
         api, channel, caplog, monkeypatch):
-    from saleor_segments import related
+    from saleor_segments.targeting import related
 
     shoes = CategoryFactory(name="Shoes")
     boot, other = ProductFactory(category_id=shoes["id"]), ProductFactory(category_id=shoes["id"])

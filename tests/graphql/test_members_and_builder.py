@@ -9,7 +9,7 @@ import pytest
 from saleor_segments.conditions import all_kinds
 from saleor_segments.membership.refresh import refresh_segment
 from saleor_segments.models import CustomerField
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 from saleor_segments.standalone.rows import insert
 
 from ..factories import AddressFactory, CustomerTypeFactory, OrderFactory, UserFactory

@@ -9,7 +9,7 @@ from django.utils import timezone
 from saleor_segments.graphql.context import Permission, Requestor, SegmentsContext
 from saleor_segments.graphql.execute import execute
 from saleor_segments.models import RefreshRun
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 from ..factories import ChannelFactory, UserFactory
 from ..helpers import EMAIL_SHOP

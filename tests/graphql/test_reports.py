@@ -15,7 +15,7 @@ from saleor_segments.membership.members import matched_customers
 from saleor_segments.models import CustomerMembership, MembershipLog
 from saleor_segments.reports.export import HEADERS, delete_expired, export_dir
 from saleor_segments.reports.models import AdminEvent, ExportFile
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 from ..factories import AddressFactory, CustomerTypeFactory, UserFactory
 from ..helpers import EMAIL_SHOP

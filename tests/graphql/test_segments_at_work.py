@@ -7,10 +7,11 @@ import uuid
 import pytest
 from django.db import connection
 
-from saleor_segments import discounts, intake
+from saleor_segments.intake import shop_events
 from saleor_segments.membership.refresh import refresh_segment
-from saleor_segments.services import create_segment, update_segment
+from saleor_segments.services.segments import create_segment, update_segment
 from saleor_segments.standalone.rows import insert
+from saleor_segments.targeting import discounts
 
 from ..factories import CategoryFactory, CheckoutFactory, ProductFactory, UserFactory
 from ..helpers import EMAIL_SHOP
@@ -107,7 +108,7 @@ def test_dry_run_names_all_members_and_the_active_customers_among_them(api, shop
 def test_deleted_segment_leaves_the_discount_restricted_to_nobody(api, shop):
     segment, members, _others, promotion, _catalogue, _voucher = shop
     discounts.set_segments("promotion", promotion["id"], [segment.pk])
-    from saleor_segments.services import delete_segment
+    from saleor_segments.services.segments import delete_segment
 
     delete_segment(segment)
     discounts.invalidate()
@@ -155,14 +156,14 @@ def test_membership_change_expires_checkout_prices(channel, shop):
     with connection.cursor() as cursor:  # becomes a member while no discount is restricted
         cursor.execute("UPDATE account_user SET email = 'o0@shop.com' WHERE id = %s",
                        [others[0]["id"]])
-    intake.customer_changed(others[0]["id"])
+    shop_events.customer_changed(others[0]["id"])
     assert not expired(mine)
 
     discounts.set_segments("promotion", promotion["id"], [segment.pk])
     with connection.cursor() as cursor:  # leaves: the price must be recalculated
         cursor.execute("UPDATE account_user SET email = 'o0@else.com' WHERE id = %s",
                        [others[0]["id"]])
-    intake.customer_changed(others[0]["id"])
+    shop_events.customer_changed(others[0]["id"])
     assert expired(mine) and not expired(bystander)
 
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from saleor_segments.models import ProductView, Segment, VisitorMembership, WishlistItem
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 from ..factories import CheckoutFactory, ProductFactory, UserFactory, VariantFactory
 from ..helpers import EMAIL_SHOP

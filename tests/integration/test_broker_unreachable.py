@@ -7,7 +7,7 @@ import pytest
 from celery import current_app
 
 from saleor_segments.models import RefreshRun
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 from ..conftest import _conf_key
 from ..factories import ChannelFactory

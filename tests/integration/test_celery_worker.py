@@ -6,10 +6,10 @@ import signal
 from celery import current_app
 from django.db import connection
 
-from saleor_segments import tasks
 from saleor_segments.membership.tables import LOCK_SEGMENT
 from saleor_segments.models import RefreshRun, Segment
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
+from saleor_segments.worker import tasks
 
 from ..factories import ChannelFactory, UserFactory
 from ..helpers import EMAIL_SHOP as SHOP

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db import connection
 
-from saleor_segments.tables import SALEOR_TABLES
+from saleor_segments.conditions.saleor_tables import SALEOR_TABLES
 
 PLUGIN_TABLES = {
     "saleor_segments_productview": ("id", "customer_id", "checkout_token", "product_id",

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 
-from saleor_segments import discounts
 from saleor_segments.host import discount_hooks
 from saleor_segments.membership.refresh import refresh_segment
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
+from saleor_segments.targeting import discounts
 
 pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
 ROUNDS, BLOCKS, WARM_UP = 300, 5, 5

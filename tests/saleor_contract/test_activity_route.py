@@ -7,7 +7,7 @@ import pytest
 from saleor.core.jwt import create_access_token
 
 from saleor_segments.models import CustomerMembership, ProductView, VisitorMembership
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
 PLUGIN_PATH = "saleor_segments.host.plugin.CustomerSegmentsPlugin"

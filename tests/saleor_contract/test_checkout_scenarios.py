@@ -5,7 +5,7 @@ import pytest
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_segments.models import CustomerMembership, VisitorMembership
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
 PLUGIN_PATH = "saleor_segments.host.plugin.CustomerSegmentsPlugin"
@@ -154,7 +154,7 @@ def test_real_time_off_marks_work_for_the_combined_refresh(
 
     from saleor_segments.host.plugin import PLUGIN_ID
     from saleor_segments.models import PendingRefresh
-    from saleor_segments.tasks import refresh_pending_task
+    from saleor_segments.worker.tasks import refresh_pending_task
 
     settings.PLUGINS = [PLUGIN_PATH]
     PluginConfiguration.objects.create(identifier=PLUGIN_ID, name="Customer segments",

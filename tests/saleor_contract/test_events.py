@@ -14,7 +14,7 @@ from saleor.graphql.order.tests.mutations.test_order_bulk_create import (
 from saleor.graphql.tests.utils import get_graphql_content
 
 from saleor_segments.models import CustomerField, CustomerMembership, VisitorMembership
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
 PLUGIN_PATH = "saleor_segments.host.plugin.CustomerSegmentsPlugin"
@@ -368,7 +368,7 @@ def test_product_moved_to_another_category_reaches_cart_segments_at_the_next_bea
 
     from saleor_segments.membership.check import check_customer
     from saleor_segments.models import PendingRefresh
-    from saleor_segments.tasks import refresh_pending_task
+    from saleor_segments.worker.tasks import refresh_pending_task
 
     product = stock.product_variant.product
     category = Category.objects.create(name="Shoes", slug="shoes")
@@ -432,12 +432,12 @@ def test_a_failure_while_moving_shoppers_never_breaks_saleors_deletion(
     from saleor.checkout.models import Checkout
     from saleor.checkout.tasks import delete_expired_checkouts
 
-    from saleor_segments import intake
+    from saleor_segments.intake import shop_events
 
     def broken(rows, reason=None):
         raise RuntimeError("segments database went away")
 
-    monkeypatch.setattr(intake, "checkouts_deleted", broken)
+    monkeypatch.setattr(shop_events, "checkouts_deleted", broken)
     _cart(checkout, stock, customer_user)
     Checkout.objects.update(last_change=timezone.now() - dt.timedelta(days=400))
     with django_capture_on_commit_callbacks(execute=True):

@@ -121,8 +121,8 @@ def test_storefront_mutations_with_a_customer_token(settings, client, api_client
 def test_discount_restrictions_need_manage_discounts(
         settings, client, api_client, staff_user, permission_manage_users,
         permission_manage_discounts, order_promotion_with_rule, voucher, channel_USD):
-    from saleor_segments import discounts
-    from saleor_segments.services import create_segment
+    from saleor_segments.services.segments import create_segment
+    from saleor_segments.targeting import discounts
 
     settings.PLUGINS = [PLUGIN_PATH]
     segment = create_segment(name="VIP", channel_id=channel_USD.pk, conditions=json.loads(

@@ -7,7 +7,7 @@ from saleor.plugins.manager import get_plugins_manager
 
 from saleor_segments.host.plugin import PLUGIN_ID, CustomerSegmentsPlugin
 from saleor_segments.models import CustomerMembership, MembershipLog
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
 PLUGIN_PATH = "saleor_segments.host.plugin.CustomerSegmentsPlugin"
@@ -94,7 +94,7 @@ def test_periodic_tasks_are_in_saleors_beat_schedule():
 
     from saleor.celeryconf import app
 
-    from saleor_segments.schedule import BEAT_SCHEDULE
+    from saleor_segments.worker.schedule import BEAT_SCHEDULE
 
     app.loader.import_default_modules()  # what a Saleor worker does at start (autodiscovery)
     for name, entry in BEAT_SCHEDULE.items():
@@ -114,8 +114,8 @@ def test_split_refresh_on_saleors_celery_app(settings, customer_users, channel_U
     committed as one change, against Saleor's own account_user table."""
     from saleor.account.models import User
 
-    from saleor_segments import tasks
     from saleor_segments.models import RefreshRun
+    from saleor_segments.worker import tasks
 
     everyone = set(User.objects.filter(is_staff=False).values_list("pk", flat=True))
     assert len(everyone) >= 2

@@ -10,10 +10,11 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from saleor_segments import discounts, intake
 from saleor_segments.host import discount_hooks
+from saleor_segments.intake import shop_events
 from saleor_segments.membership.refresh import refresh_segment
-from saleor_segments.services import create_segment, update_segment
+from saleor_segments.services.segments import create_segment, update_segment
+from saleor_segments.targeting import discounts
 
 pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
 PLUGIN_PATH = "saleor_segments.host.plugin.CustomerSegmentsPlugin"
@@ -80,7 +81,7 @@ def test_hooks_are_installed_and_refuse_a_changed_signature():
     assert voucher.validate_voucher_for_checkout.__segments_wrapped__
     assert checkout_utils.validate_voucher_for_checkout is voucher.validate_voucher_for_checkout
     with pytest.raises(ImproperlyConfigured, match="expected parameters"):
-        discount_hooks.wrap(("saleor_segments.discounts", "eligible", ["kind", "id"]),
+        discount_hooks.wrap(("saleor_segments.targeting.discounts", "eligible", ["kind", "id"]),
                             lambda original: original)
 
 
@@ -140,13 +141,13 @@ def test_leaving_the_segment_loses_the_voucher_at_recalculation(
 
     customer_user.email = "changed@example.com"  # no longer meets the segment's condition
     customer_user.save(update_fields=["email"])
-    intake.customer_changed(customer_user.pk)  # what the customer_updated hook runs
+    shop_events.customer_changed(customer_user.pk)  # what the customer_updated hook runs
     assert priced(checkout).voucher_code is None  # silently removed
 
 
 def test_deactivated_or_deleted_segment_stops_voucher_and_promotion(
         checkout_with_item_and_voucher, customer_user, voucher, promotion, channel_USD):
-    from saleor_segments.services import delete_segment
+    from saleor_segments.services.segments import delete_segment
 
     checkout = checkout_with_item_and_voucher
     checkout.user = customer_user

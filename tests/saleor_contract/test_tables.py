@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from saleor_segments.tables import SALEOR_TABLES
+from saleor_segments.conditions.saleor_tables import SALEOR_TABLES
 
 pytestmark = [pytest.mark.saleor_contract, pytest.mark.django_db]
 

@@ -4,9 +4,10 @@ import uuid
 import pytest
 from django.db import connection
 
-from saleor_segments import activity, tasks
+from saleor_segments.intake import activity
 from saleor_segments.models import CustomerMembership, ProductView, Segment
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
+from saleor_segments.worker import tasks
 
 from ..factories import NOW, UserFactory
 
@@ -63,14 +64,14 @@ def test_tasks_refresh_and_age_out(channel):
 
 
 def test_marked_channels_get_the_combined_refresh(channel):
-    from saleor_segments import intake
+    from saleor_segments.intake import shop_events
     from saleor_segments.models import PendingRefresh
 
     UserFactory(email="a@shop.com")
     segment = create_segment(name="shop", channel_id=channel["id"], conditions={"conditions": [
         {"kind": "customer.field", "field": "email", "operator": "contains", "value": "shop"}]})
-    assert intake.mark_pending() == 1  # account events: every channel with active segments
-    assert intake.mark_pending(channel["id"]) == 0  # already marked
+    assert shop_events.mark_pending() == 1  # account events: every channel with active segments
+    assert shop_events.mark_pending(channel["id"]) == 0  # already marked
     assert tasks.refresh_pending_task.apply().get()[0]["joined"] == 1
     assert not PendingRefresh.objects.exists()
     assert CustomerMembership.objects.filter(segment=segment).count() == 1

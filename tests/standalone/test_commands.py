@@ -4,7 +4,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 
 from ..factories import UserFactory
 

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from saleor_segments import content, related
 from saleor_segments.conditions import ConditionValidationError
 from saleor_segments.models import ContentBlock, RelatedProductRule
+from saleor_segments.targeting import content, related
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
-from saleor_segments import intake
+from saleor_segments.intake import shop_events
 from saleor_segments.membership.check import check_visitor
 from saleor_segments.models import CustomerMembership, MembershipLog, ProductView, VisitorMembership
-from saleor_segments.services import create_segment, update_segment
+from saleor_segments.services.segments import create_segment, update_segment
 
 from ..factories import (
     ChannelFactory,
@@ -42,12 +42,12 @@ def test_visitor_becomes_customer_on_attach(channel):
     ProductView.objects.create(checkout_token=checkout["token"], channel_id=channel["id"],
                                product_id=variant["product_id"])
 
-    assert intake.checkout_changed(checkout["token"], channel["id"], None).joined == [visitors.pk]
+    assert shop_events.checkout_changed(checkout["token"], channel["id"], None).joined == [visitors.pk]
     user = UserFactory()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE checkout_checkout SET user_id = %s WHERE token = %s",
                        [user["id"], checkout["token"]])
-    result = intake.checkout_changed(checkout["token"], channel["id"], user["id"])
+    result = shop_events.checkout_changed(checkout["token"], channel["id"], user["id"])
     assert result.joined == [customers.pk]
     assert MembershipLog.objects.filter(segment_id=visitors.pk, action="left").count() == 1
     assert ProductView.objects.get().customer_id == user["id"]
@@ -58,19 +58,19 @@ def test_deleted_customer_leaves_every_segment_and_failures_never_raise(channel,
     user = UserFactory(email="a@shop.com")
     shop = create_segment(name="shop", channel_id=channel["id"], conditions={"conditions": [
         {"kind": "customer.field", "field": "email", "operator": "contains", "value": "shop"}]})
-    intake.customer_changed(user["id"])
+    shop_events.customer_changed(user["id"])
     update_segment(shop, status="inactive")  # inactive segments are left too
-    assert intake.customer_deleted(user["id"]) == 1
+    assert shop_events.customer_deleted(user["id"]) == 1
     assert not CustomerMembership.objects.exists()
     assert MembershipLog.objects.filter(reason="event:customer_deleted").count() == 1
 
-    assert intake.order_changed(user["id"], channel["id"], "draft") is None  # drafts ignored
+    assert shop_events.order_changed(user["id"], channel["id"], "draft") is None  # drafts ignored
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(intake, "check_visitor", broken)
-    assert intake.checkout_changed("token", channel["id"], None) is None  # logged, not raised
+    monkeypatch.setattr(shop_events, "check_visitor", broken)
+    assert shop_events.checkout_changed("token", channel["id"], None) is None  # logged, not raised
     assert "checkout_changed failed" in caplog.text and "database went away" in caplog.text
 
 
@@ -89,7 +89,7 @@ def test_a_new_customer_is_checked_against_every_kind_of_segment(channel):
                               conditions=CART)
     user = UserFactory()
 
-    result = intake.customer_created(user["id"])
+    result = shop_events.customer_created(user["id"])
 
     assert result.joined == [welcome.pk, welcome_there.pk]
     assert visitors.pk not in result.checked
@@ -109,7 +109,7 @@ def test_deleted_checkouts_move_their_visitors_and_customers_out(channel):
     owned = CheckoutFactory(user_id=user["id"], channel_id=channel["id"])
     for checkout in (anonymous, kept, owned):
         CheckoutLineFactory(checkout_id=checkout["token"], variant_id=variant["id"])
-        intake.checkout_changed(checkout["token"], channel["id"], checkout["user_id"])
+        shop_events.checkout_changed(checkout["token"], channel["id"], checkout["user_id"])
     assert VisitorMembership.objects.count() == 2 and CustomerMembership.objects.count() == 1
 
     with connection.cursor() as cursor:
@@ -119,7 +119,7 @@ def test_deleted_checkouts_move_their_visitors_and_customers_out(channel):
                        [[anonymous["token"], owned["token"]]])
     rows = [(anonymous["token"], channel["id"], None), (owned["token"], channel["id"], user["id"]),
             (kept["token"], channel["id"], None)]  # kept: a deletion rolled back, still there
-    assert intake.checkouts_deleted(rows) == {"visitors_ended": 1, "customers_checked": 1}
+    assert shop_events.checkouts_deleted(rows) == {"visitors_ended": 1, "customers_checked": 1}
 
     assert list(VisitorMembership.objects.values_list("checkout_token", "segment_id")) == [
         (kept["token"], visitors.pk)]
@@ -132,17 +132,17 @@ def test_deleted_checkouts_move_their_visitors_and_customers_out(channel):
 def test_checkouts_deleted_with_their_customer_are_left_to_customer_deleted(channel):
     customers = create_segment(name="c", channel_id=channel["id"], conditions=NEW_CUSTOMERS)
     user = UserFactory()
-    intake.customer_created(user["id"])
+    shop_events.customer_created(user["id"])
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM account_user WHERE id = %s", [user["id"]])
-    assert intake.checkouts_deleted([(uuid.uuid4(), channel["id"], user["id"])])[
+    assert shop_events.checkouts_deleted([(uuid.uuid4(), channel["id"], user["id"])])[
         "customers_checked"] == 0
     assert CustomerMembership.objects.filter(segment=customers).exists()  # untouched here
 
 
 def test_sweep_catches_checkouts_removed_behind_the_plugins_back(channel):
     """Issue 9.3's safety net: rows deleted with raw SQL (no event at all)."""
-    from saleor_segments.tasks import sweep_checkouts_task
+    from saleor_segments.worker.tasks import sweep_checkouts_task
 
     variant = VariantFactory(product_id=ProductFactory()["id"])
     visitors = create_segment(name="v", channel_id=channel["id"], apply_to="visitors",
@@ -155,7 +155,7 @@ def test_sweep_catches_checkouts_removed_behind_the_plugins_back(channel):
     CheckoutLineFactory(checkout_id=owned["token"], variant_id=variant["id"])
     for checkout in (gone, kept):
         check_visitor(checkout["token"])
-    intake.checkout_changed(owned["token"], channel["id"], user["id"])
+    shop_events.checkout_changed(owned["token"], channel["id"], user["id"])
     assert VisitorMembership.objects.count() == 2
     assert CustomerMembership.objects.filter(segment=customers).exists()
     with connection.cursor() as cursor:
@@ -174,7 +174,7 @@ def test_sweep_catches_checkouts_removed_behind_the_plugins_back(channel):
 
 
 def test_sweep_is_in_the_beat_schedule():
-    from saleor_segments.schedule import BEAT_SCHEDULE
+    from saleor_segments.worker.schedule import BEAT_SCHEDULE
 
     assert {e["task"] for e in BEAT_SCHEDULE.values()} >= {"saleor_segments.sweep_checkouts"}
 
@@ -199,12 +199,12 @@ def test_shared_data_changes_refresh_the_segments_that_read_them(channel):
         return getattr(node, "field", None) == "customer_type"
 
     with django_capture():
-        assert intake.shared_data_changed(reads_type) == [by_type.pk]
+        assert shop_events.shared_data_changed(reads_type) == [by_type.pk]
     assert list(CustomerMembership.objects.values_list("segment_id", "customer_id")) == [
         (by_type.pk, user["id"])]
     assert other.pk not in set(CustomerMembership.objects.values_list("segment_id", flat=True))
 
-    assert intake.shared_data_changed(reads_type, real_time=False) == [by_type.pk]
+    assert shop_events.shared_data_changed(reads_type, real_time=False) == [by_type.pk]
     assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel["id"]]
 
 
@@ -219,18 +219,18 @@ def test_catalogue_changes_mark_the_channels_of_segments_with_product_conditions
             {"kind": "product.category", "operator": "is", "value": CategoryFactory()["id"]}]}]})
     create_segment(name="n", channel_id=other["id"], conditions=NEW_CUSTOMERS)
 
-    assert intake.catalogue_changed() == [channel["id"]]
+    assert shop_events.catalogue_changed() == [channel["id"]]
     assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel["id"]]
     update_segment(by_category, status="inactive")
-    assert intake.catalogue_changed() == []
+    assert shop_events.catalogue_changed() == []
 
 
 def test_a_broker_that_refuses_the_refresh_marks_the_channel_and_never_raises(channel,
                                                                              monkeypatch):
     """Shared-data events arrive inside Saleor's mutations: a broker that is down must not
     break them; the combined refresh (refresh_pending) takes the work instead."""
-    from saleor_segments import tasks
     from saleor_segments.models import PendingRefresh
+    from saleor_segments.worker import tasks
 
     segment = create_segment(name="t", channel_id=channel["id"], conditions={"conditions": [
         {"kind": "customer.field", "field": "customer_type", "operator": "undefined",
@@ -239,8 +239,8 @@ def test_a_broker_that_refuses_the_refresh_marks_the_channel_and_never_raises(ch
     def down(*args, **kwargs):
         raise ConnectionRefusedError("broker unreachable")
 
-    monkeypatch.setattr(tasks.refresh_segment_task, "delay", down)
+    monkeypatch.setattr(tasks.refresh_segment_task, "apply_async", down)  # queued by name
     with django_capture():
-        assert intake.shared_data_changed(
+        assert shop_events.shared_data_changed(
             lambda node: getattr(node, "field", None) == "customer_type") == [segment.pk]
     assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel["id"]]

@@ -12,7 +12,7 @@ from saleor_segments.membership.check import check_customer, check_visitor
 from saleor_segments.membership.members import customers_at, matched_customers, member_count
 from saleor_segments.membership.refresh import refresh_channel, refresh_segment
 from saleor_segments.models import CustomerMembership, MembershipLog, Segment, VisitorMembership
-from saleor_segments.services import create_segment, delete_segment, update_segment
+from saleor_segments.services.segments import create_segment, delete_segment, update_segment
 
 from ..factories import (
     NOW,
@@ -270,7 +270,7 @@ def test_combined_and_pending_refresh_under_parallel_plans(channel):
     from saleor_segments.membership.definitions import segment_tree
     from saleor_segments.membership.preview import preview
     from saleor_segments.models import CustomerField, PendingRefresh
-    from saleor_segments.tasks import refresh_pending_task
+    from saleor_segments.worker.tasks import refresh_pending_task
 
     from .conftest import forced_parallel_plans
 

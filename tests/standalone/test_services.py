@@ -2,7 +2,7 @@ import pytest
 
 from saleor_segments.conditions import ConditionValidationError
 from saleor_segments.models import CustomerField, Segment
-from saleor_segments.services import create_segment, update_segment
+from saleor_segments.services.segments import create_segment, update_segment
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from saleor_segments import tasks
 from saleor_segments.membership import split
 from saleor_segments.membership.check import check_customer
 from saleor_segments.membership.refresh import refresh_segment
@@ -19,7 +18,8 @@ from saleor_segments.models import (
     Segment,
     VisitorMembership,
 )
-from saleor_segments.services import create_segment, update_segment
+from saleor_segments.services.segments import create_segment, update_segment
+from saleor_segments.worker import tasks
 
 from ..factories import NOW, CheckoutFactory, UserFactory
 from ..helpers import EMAIL_SHOP as SHOP

@@ -3,7 +3,7 @@ never a database error: PostgreSQL refuses NUL characters in text."""
 
 import pytest
 
-from saleor_segments.storefront import StorefrontError, channel_by_slug, visitor_checkout
+from saleor_segments.intake.storefront import StorefrontError, channel_by_slug, visitor_checkout
 
 pytestmark = pytest.mark.django_db
 

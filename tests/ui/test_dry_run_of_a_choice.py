@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 
-from saleor_segments import discounts
 from saleor_segments.membership.refresh import refresh_segment
 from saleor_segments.models import DiscountRestriction
-from saleor_segments.services import create_segment
+from saleor_segments.services.segments import create_segment
 from saleor_segments.standalone.rows import insert
+from saleor_segments.targeting import discounts
 
 from ..factories import ChannelFactory, UserFactory
 from ..graphql.conftest import DISCOUNTS_TOKEN, gid

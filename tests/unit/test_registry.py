@@ -63,7 +63,7 @@ def test_events_say_what_can_change_a_tree():
 
 
 def test_periodic_tasks_join_the_beat_schedule(settings):
-    from saleor_segments.schedule import BEAT_SCHEDULE, merge_into
+    from saleor_segments.worker.schedule import BEAT_SCHEDULE, merge_into
 
     assert set(BEAT_SCHEDULE) <= set(settings.CELERY_BEAT_SCHEDULE)
     mine = {"saleor-segments-refresh-pending": {"task": "x", "schedule": 5}}

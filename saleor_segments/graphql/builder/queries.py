@@ -16,7 +16,7 @@ from ...conditions.ast import MAX_DEPTH, MAX_NODES
 from ...conditions.orders import STATUSES
 from ...evaluation.explain import explain_customer
 from ...membership.preview import DEFAULT_BUDGET_MS, MAX_BUDGET_MS, preview
-from ...services import validation_context
+from ...services.segments import validation_context
 from ..context import Permission, permission_required
 from ..core.errors import InputError, SegmentError
 from ..core.ids import decode, global_id

@@ -3,8 +3,9 @@ queries (customer token or a visitor's checkout token; no segment is revealed)."
 
 import graphene
 
-from ... import content, models, related
-from ...storefront import StorefrontError, channel_by_slug, product_ids, visitor_checkout
+from ... import models
+from ...intake.storefront import StorefrontError, channel_by_slug, product_ids, visitor_checkout
+from ...targeting import content, related
 from ..context import Permission, permission_required, requestor
 from ..core.errors import InputError
 from ..core.ids import global_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphene
 from graphene import relay
 
-from ...cursors import decode_cursor, encode_cursor
+from ...membership.cursors import decode_cursor, encode_cursor
 
 MAX_PAGE = 100  # as Saleor's default limit
 

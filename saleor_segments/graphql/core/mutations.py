@@ -20,7 +20,7 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **data):
         check_permissions(info, cls.permissions)
-        from ...reports import audit
+        from . import audit
 
         try:
             with transaction.atomic():

@@ -2,7 +2,7 @@
 
 import graphene
 
-from ... import discounts
+from ...targeting import discounts
 from ..context import Permission
 from ..core.errors import SegmentError
 from ..core.mutations import BaseMutation

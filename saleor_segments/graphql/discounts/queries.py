@@ -2,7 +2,7 @@
 
 import graphene
 
-from ... import discounts
+from ...targeting import discounts
 from ..context import Permission, permission_required
 from ..core.errors import InputError
 from ..segments.mutations import segment_pks

@@ -2,7 +2,8 @@
 
 import uuid
 
-from ... import discounts, models
+from ... import models
+from ...targeting import discounts
 from ..core.errors import InputError
 from ..core.ids import decode, saleor_row
 

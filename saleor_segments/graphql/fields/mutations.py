@@ -2,7 +2,7 @@
 
 import graphene
 
-from ...customer_fields import (
+from ...services.customer_fields import (
     CustomerFieldError,
     FieldInfo,
     declare_field,

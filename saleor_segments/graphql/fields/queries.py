@@ -2,7 +2,7 @@
 
 import graphene
 
-from ...customer_fields import list_fields
+from ...services.customer_fields import list_fields
 from ..context import Permission, permission_required
 from .types import SegmentCustomerField
 

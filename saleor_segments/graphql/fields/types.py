@@ -2,7 +2,7 @@
 
 import graphene
 
-from ...customer_fields import FieldInfo
+from ...services.customer_fields import FieldInfo
 from ..core.ids import global_id
 from ..segments.types import Segment
 

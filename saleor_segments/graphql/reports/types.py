@@ -3,12 +3,12 @@
 import graphene
 from graphene import relay
 
-from ...reports.download import link_path
 from ...reports.models import AdminEvent, ExportFile
 from ..core.connection import CountableConnection
 from ..core.ids import global_id
 from ..core.scalars import JSONString
 from ..members.types import SegmentMemberCountableConnection
+from .download import link_path
 
 PLUGIN_PATH = "/plugins/global/saleor_segments/"
 

@@ -2,9 +2,10 @@
 
 import graphene
 
-from ... import models, services
+from ... import models
 from ...conditions import ConditionValidationError
-from ...tasks import QueueUnavailable, request_refresh
+from ...services.segments import create_segment, delete_segment, update_segment
+from ...worker.tasks import QueueUnavailable, request_refresh
 from ..context import Permission
 from ..core.errors import InputError, SegmentError, check_lengths
 from ..core.ids import decode, saleor_row
@@ -85,7 +86,7 @@ class SegmentCreate(SegmentMutation):
     @classmethod
     def perform(cls, info, input):
         check_lengths(models.Segment, {"name": input["name"]})
-        segment = conditions_errors(lambda: services.create_segment(
+        segment = conditions_errors(lambda: create_segment(
             name=input["name"], channel_id=channel_id(input["channel"], "channel"),
             conditions=input["conditions"], description=input.get("description") or "",
             apply_to=input.get("apply_to") or "customers",
@@ -109,7 +110,7 @@ class SegmentUpdate(SegmentMutation):
         segment = get_segment(id)
         changes = {k: v for k, v in input.items() if v is not None}
         check_lengths(models.Segment, {k: v for k, v in changes.items() if k == "name"})
-        segment = conditions_errors(lambda: services.update_segment(segment, **changes))
+        segment = conditions_errors(lambda: update_segment(segment, **changes))
         return cls(segment=segment, errors=[])
 
 
@@ -126,7 +127,7 @@ class SegmentDelete(SegmentMutation):
     def perform(cls, info, id):
         segment = get_segment(id)
         pk = segment.pk
-        services.delete_segment(segment)
+        delete_segment(segment)
         segment.pk = pk  # keep the ID readable in the payload
         return cls(segment=segment, errors=[])
 
@@ -146,7 +147,7 @@ class SegmentBulkDelete(SegmentMutation):
             raise InputError.one("ids", "invalid", f"Give 1 to {MAX_BULK} IDs.")
         segments = {s.pk: s for s in (get_segment(value, "ids") for value in ids)}
         for segment in segments.values():
-            services.delete_segment(segment)  # (clears segment.pk)
+            delete_segment(segment)  # (clears segment.pk)
         return cls(count=len(segments), errors=[])
 
 

@@ -2,8 +2,8 @@
 
 import graphene
 
-from ... import storefront
-from ...storefront import StorefrontError
+from ...intake import storefront
+from ...intake.storefront import StorefrontError
 from ..context import PermissionDenied, requestor
 from ..core.errors import ActivityError
 from .types import WishlistItem

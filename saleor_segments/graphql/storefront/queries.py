@@ -2,7 +2,7 @@
 
 import graphene
 
-from ... import activity
+from ...intake import activity
 from ..context import PermissionDenied, requestor
 from .types import WishlistItem
 

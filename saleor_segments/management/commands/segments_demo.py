@@ -10,7 +10,7 @@ from ...membership.check import check_customer
 from ...membership.members import matched_customers, member_count
 from ...membership.refresh import refresh_segment
 from ...models import Segment
-from ...services import create_segment
+from ...services.segments import create_segment
 from .segments_members import format_rows
 
 
@@ -130,9 +130,9 @@ class Command(BaseCommand):
         """A promotion limited to the segment, content blocks and related products."""
         import uuid
 
-        from ... import content, discounts, related
         from ...models import ContentBlock, DiscountRestriction, RelatedProductRule
         from ...standalone.rows import insert
+        from ...targeting import content, discounts, related
 
         out = self.stdout
         out.write(self.style.MIGRATE_HEADING(f"\n7. Segments at work: {segment.name!r}"))

@@ -70,7 +70,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.failed)} segment(s) could not be refreshed")
 
     def _split(self, pk, label, parts, queue, progress):
-        from ...tasks import QueueUnavailable, start_parts
+        from ...worker.tasks import QueueUnavailable, start_parts
 
         try:
             if queue:

@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from ...conditions import ApplyTo, ConditionValidationError, Group, parse_tree, walk
-from ...services import validate_conditions
+from ...services.segments import validate_conditions
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 import graphene
 
-from .... import content, models
+from .... import models
 from ....conditions import ConditionValidationError
+from ....targeting import content
 from ...core.errors import SegmentError
 from ..inputs import ContentBlockInput
 from ..types import ContentBlock

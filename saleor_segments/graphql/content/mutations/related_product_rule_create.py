@@ -1,7 +1,8 @@
 import graphene
 
-from .... import models, related
+from .... import models
 from ....conditions import ConditionValidationError
+from ....targeting import related
 from ...core.errors import SegmentError
 from ..inputs import RelatedProductRuleInput
 from ..types import RelatedProductRule

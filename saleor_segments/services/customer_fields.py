@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from .conditions import ApplyTo, ConditionValidationError, ValidationContext, parse_tree, walk
-from .conditions.customer import DeclaredFieldCondition, metadata_value
-from .models import CustomerField, Segment
+from ..conditions import ApplyTo, ConditionValidationError, ValidationContext, parse_tree, walk
+from ..conditions.customer import DeclaredFieldCondition, metadata_value
+from ..models import CustomerField, Segment
 
 TYPES = tuple(CustomerField.ValueType.values)  # string, number, date, boolean
 SOURCES = tuple(CustomerField.Source.values)  # attribute, metadata, private_metadata

@@ -7,13 +7,13 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import activity, dbaccess
-from .conditions import Event
-from .conf import app_settings
-from .membership import split
-from .membership.definitions import compiled, subjects_of
-from .membership.refresh import refresh_channel, refresh_segment
-from .models import PendingRefresh, RefreshRun, RefreshRunPart, Segment
+from ..conditions import Event
+from ..conf import app_settings
+from ..intake import activity
+from ..membership import dbaccess, split
+from ..membership.definitions import compiled, subjects_of
+from ..membership.refresh import refresh_channel, refresh_segment
+from ..models import PendingRefresh, RefreshRun, RefreshRunPart, Segment
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def refresh_time_windows_task() -> list[dict]:
 @with_writer
 def sweep_checkouts_task() -> dict:
     """Safety net for checkouts removed behind the plugin's back (see ``sweep``)."""
-    from .sweep import sweep
+    from ..intake.sweep import sweep
 
     return sweep()
 
@@ -213,4 +213,4 @@ def refresh_pending_task() -> list[dict]:
     return results
 
 
-from .reports.tasks import delete_expired_exports_task, export_customers_task  # noqa: E402,F401
+from ..reports.tasks import delete_expired_exports_task, export_customers_task  # noqa: E402,F401

@@ -7,9 +7,9 @@ import mimetypes
 
 from django.http import FileResponse, JsonResponse
 
-from ..graphql.context import Permission, Requestor
-from .export import file_path
-from .models import ExportFile
+from ...reports.export import file_path
+from ...reports.models import ExportFile
+from ..context import Permission, Requestor
 
 PATH_PREFIX = "exports/"
 

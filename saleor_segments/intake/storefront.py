@@ -9,8 +9,8 @@ import uuid
 
 from django.db import connection
 
-from . import activity, intake
-from .conditions.values import IdType
+from ..conditions.values import IdType
+from . import activity, shop_events
 
 PRODUCT, VARIANT = IdType("Product"), IdType("ProductVariant")
 
@@ -94,9 +94,9 @@ def track_view(*, customer_id: int | None, product, variant=None, channel=None,
     activity.record_view(product_id=product_id, variant_id=variant_id, channel_id=channel_id,
                          customer_id=customer_id, checkout_token=token)
     if real_time:
-        intake.activity_recorded(channel_id, customer_id=customer_id, checkout_token=token)
+        shop_events.activity_recorded(channel_id, customer_id=customer_id, checkout_token=token)
     else:
-        intake.mark_pending(channel_id)
+        shop_events.mark_pending(channel_id)
 
 
 def change_wishlist(customer_id: int | None, action: str, product, variant=None,
@@ -111,7 +111,7 @@ def change_wishlist(customer_id: int | None, action: str, product, variant=None,
     else:
         activity.wishlist_remove(customer_id, product_id, variant_id)
     if real_time:
-        intake.activity_recorded(None, customer_id=customer_id)
+        shop_events.activity_recorded(None, customer_id=customer_id)
     else:
-        intake.mark_pending()
+        shop_events.mark_pending()
     return activity.wishlist(customer_id)

@@ -11,11 +11,11 @@ import logging
 
 from django.db import connection, transaction
 
-from .conditions import Event
-from .membership.definitions import compiled, subjects_of
-from .membership.refresh import refresh_segment
-from .membership.tables import LOG_TABLE
-from .models import Segment
+from ..conditions import Event
+from ..membership.definitions import compiled, subjects_of
+from ..membership.refresh import refresh_segment
+from ..membership.tables import LOG_TABLE
+from ..models import Segment
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ SALT = "saleor_segments.cursor"
 MAX_ID = 2 ** 63 - 1
 
 
-def encode_cursor(value, pk, sort: str = "") -> str:
+def encode_cursor(value: object, pk: int, sort: str = "") -> str:
     if isinstance(value, dt.datetime):
         value = value.isoformat()
     return signing.dumps([sort, value, pk], salt=SALT, compress=False)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .. import models
-from .models import AdminEvent
+from ... import models
+from ...reports.models import AdminEvent
 
 logger = logging.getLogger(__name__)
 Action = AdminEvent.Action
@@ -76,7 +76,7 @@ NODE_TYPES = {models.Segment: "Segment", models.ContentBlock: "ContentBlock",
 
 
 def actor_of(info) -> tuple[str, str, str]:
-    from ..graphql.context import requestor
+    from ..context import requestor
 
     who = requestor(info)
     kind = "token" if who.actor_id.startswith("token:") else who.kind
@@ -84,14 +84,14 @@ def actor_of(info) -> tuple[str, str, str]:
 
 
 def _pk(model, value):
-    from ..graphql.core.ids import decode
+    from .ids import decode
 
     return decode(value, NODE_TYPES[model], "id")
 
 
 def _discount(mutation_name: str, data: dict) -> tuple[str, list | None]:
-    from .. import discounts
-    from ..graphql.discounts import schema
+    from ...targeting import discounts
+    from ..discounts import schema
 
     if mutation_name == "PromotionSegmentsSet":
         kind, discount_id = discounts.PROMOTION, schema.promotion_id(data["promotion"])

@@ -15,7 +15,7 @@ class Table:
     pk: str = "id"
     indexes: tuple[tuple[str, ...], ...] = field(default=())
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         assert self.pk in self.columns, (self.name, self.pk)
 
 

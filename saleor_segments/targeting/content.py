@@ -5,9 +5,9 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from .conditions import ConditionError, ConditionErrorCode, ConditionValidationError
-from .models import ContentBlock
-from .shoppers import segments_of
+from ..conditions import ConditionError, ConditionErrorCode, ConditionValidationError
+from ..membership.tables import segments_of
+from ..models import ContentBlock
 
 BLOCK_FIELDS = ("name", "placement", "content", "page_id", "priority", "starts_at", "ends_at",
                 "status")

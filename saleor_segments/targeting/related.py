@@ -10,7 +10,7 @@ import logging
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .conditions import (
+from ..conditions import (
     ConditionError,
     ConditionErrorCode,
     ConditionValidationError,
@@ -19,11 +19,11 @@ from .conditions import (
     parse_tree,
     tree_json,
 )
-from .conditions.sql import Fragment
+from ..conditions.sql import Fragment
+from ..evaluation.compile import Compiler
+from ..membership.tables import segments_of
+from ..models import RelatedProductRule
 from .content import check_lengths, invalid
-from .evaluation.compile import Compiler
-from .models import RelatedProductRule
-from .shoppers import segments_of
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .conf import DEFAULTS
-from .models import ProductView, WishlistItem
+from ..conf import DEFAULTS
+from ..models import ProductView, WishlistItem
 
 
 def _one_owner(customer_id, checkout_token):

@@ -4,17 +4,21 @@ nothing in this module raises into the caller (a failure is logged, the checkout
 import functools
 import logging
 
+from celery import current_app
 from django.db import connection, transaction
 
-from . import activity, dbaccess, discounts, sweep
-from .conditions import Condition, Event, walk
-from .conditions.products import ItemCondition
-from .membership.check import check_customer, check_visitor
-from .membership.definitions import segment_tree
-from .membership.tables import LOG_TABLE
-from .models import Segment
+from ..conditions import Condition, Event, walk
+from ..conditions.products import ItemCondition
+from ..membership import dbaccess
+from ..membership.check import check_customer, check_visitor
+from ..membership.definitions import segment_tree
+from ..membership.events import shopper_checked
+from ..membership.tables import LOG_TABLE
+from ..models import Segment
+from . import activity, sweep
 
 logger = logging.getLogger(__name__)
+REFRESH_SEGMENT_TASK = "saleor_segments.refresh_segment"  # as worker/tasks.py registers it
 
 
 def never_raises(fn):
@@ -157,10 +161,8 @@ def shared_data_changed(matches, real_time: bool = True) -> list[int]:
 
 
 def _queue_refresh(segment_id: int, channel_id: int) -> None:
-    from .tasks import refresh_segment_task
-
-    try:
-        refresh_segment_task.delay(segment_id)
+    try:  # by the task's name: the worker's task module is an adapter, not imported here
+        current_app.signature(REFRESH_SEGMENT_TASK, args=[segment_id]).delay()
     except Exception:  # noqa: BLE001  (kombu's OperationalError, a timeout, ...)
         logger.exception("refresh of segment %s could not be queued; its channel is marked "
                          "for the combined refresh", segment_id)
@@ -200,8 +202,10 @@ def activity_recorded(channel_id: int | None, customer_id: int | None = None, ch
 
 
 def _priced(result, customer_id=None, checkout_token=None):
-    """Discounts limited to segments follow membership at the next price calculation."""
-    discounts.expire_checkout_prices(result, customer_id, checkout_token)
+    """Discounts limited to segments follow membership at the next price calculation (they
+    listen to ``shopper_checked``)."""
+    shopper_checked.send(sender=None, result=result, customer_id=customer_id,
+                         checkout_token=checkout_token)
     return result
 
 

@@ -2,7 +2,7 @@
 
 from django.db import connection, transaction
 
-from .conditions import (
+from ..conditions import (
     ApplyTo,
     ConditionError,
     ConditionErrorCode,
@@ -12,10 +12,11 @@ from .conditions import (
     tree_json,
     walk,
 )
-from .conditions.segments import SegmentMember
-from .membership.refresh import lock_segments
-from .membership.tables import LOG_TABLE
-from .models import CustomerField, Segment
+from ..conditions.segments import SegmentMember
+from ..membership.events import segment_withdrawn
+from ..membership.refresh import lock_segments
+from ..membership.tables import LOG_TABLE
+from ..models import CustomerField, Segment
 
 
 def validation_context(apply_to: ApplyTo, segment_id: int | None = None) -> ValidationContext:
@@ -82,28 +83,15 @@ def update_segment(segment: Segment, **changes) -> Segment:
                 setattr(segment, key, changes[key])
         segment.save()
         if deactivated:
-            expire_member_checkouts(segment)
+            segment_withdrawn.send(sender=Segment, segment=segment)
     return segment
-
-
-def expire_member_checkouts(segment: Segment) -> None:
-    """A restricted discount's segment changed status or went: its members' checkout prices
-    are recalculated at the next price calculation."""
-    from .discounts import expire_prices, restricted_segment_ids
-
-    if segment.pk not in restricted_segment_ids():
-        return
-    expire_prices("""user_id IN (SELECT customer_id FROM saleor_segments_customermembership
-                                 WHERE segment_id = %s)
-                     OR token IN (SELECT checkout_token FROM saleor_segments_visitormembership
-                                  WHERE segment_id = %s)""", [segment.pk, segment.pk])
 
 
 def delete_segment(segment: Segment, reason: str = "segment_deleted") -> None:
     """Delete a segment and its memberships (logged as left). Customers are never touched.
     Takes the segment's refresh lock: a refresh under way finishes first (its leaves are
     logged once, by it), and one that starts later finds the segment gone."""
-    expire_member_checkouts(segment)
+    segment_withdrawn.send(sender=Segment, segment=segment)
     with transaction.atomic(), connection.cursor() as cursor:
         lock_segments([segment.pk])
         for table, column in (("saleor_segments_customermembership", "customer_id"),

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from .membership.tables import CUSTOMERS, SEGMENT_TABLE, segments_of
-from .models import DiscountRestriction, Segment
+from ..membership.tables import CUSTOMERS, SEGMENT_TABLE, VISITORS, segments_of
+from ..models import DiscountRestriction, Segment
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +124,24 @@ def expire_changed_prices(sender=None, *, subject: str, segment_ids: list[int], 
     column = "user_id" if subject == "customer" else "token"
     return expire_prices(f"{column} IN ({shoppers.sql})", list(shoppers.params),
                          revalidate=False)
+
+
+def expire_checked_prices(sender=None, *, result, customer_id: int | None = None,
+                          checkout_token=None, **kwargs) -> int:
+    """Receiver of ``membership.events.shopper_checked`` (a shop event re-checked a shopper)."""
+    return expire_checkout_prices(result, customer_id, checkout_token)
+
+
+def expire_withdrawn_segment(sender=None, *, segment, **kwargs) -> int:
+    """Receiver of ``membership.events.segment_withdrawn``: a restricted discount's segment
+    was deactivated or is being deleted, so its members' checkout prices are recalculated at
+    the next price calculation."""
+    if segment.pk not in restricted_segment_ids():
+        return 0
+    return expire_prices(f"""user_id IN (SELECT customer_id FROM {CUSTOMERS.table}
+                                         WHERE segment_id = %s)
+                             OR token IN (SELECT checkout_token FROM {VISITORS.table}
+                                          WHERE segment_id = %s)""", [segment.pk, segment.pk])
 
 
 def expire_prices(where: str, params: list, revalidate: bool = True) -> int:
