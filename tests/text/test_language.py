@@ -1,9 +1,20 @@
 """Hand-written examples of every construct of the text form, and its error messages."""
 
+from dataclasses import dataclass
+
 import pytest
 
-from saleor_segments.conditions import ValidationContext, parse_tree, tree_json
+from saleor_segments.conditions import (
+    Comparison,
+    Condition,
+    ValidationContext,
+    parse_tree,
+    temporarily,
+    tree_json,
+)
+from saleor_segments.conditions.base import cmp_json
 from saleor_segments.conditions.text import ConditionTextError, parse_text, print_tree
+from saleor_segments.conditions.values import STRING
 
 
 def json_of(text, **context):
@@ -226,3 +237,35 @@ def test_text_only_mistakes(text, message):
 def test_too_long_text_is_refused():
     [error] = error_of("segment is 1\n" * 20000)
     assert error.code.value == "too_large"
+
+
+@dataclass(frozen=True)
+class Tier(Condition):
+    """A kind another app registers: a parameter of its own and a comparison."""
+
+    kind = "acme.loyalty_tier"
+    label = group = "acme"
+    registered_only = False
+    program: str
+    cmp: Comparison
+
+    @classmethod
+    def parse(cls, r):
+        program = r.get("program", STRING)
+        cmp = r.comparison(STRING)
+        return cls(program, cmp) if program and cmp else None
+
+    def params_json(self):
+        return {"program": self.program, **cmp_json(self.cmp)}
+
+
+def test_a_kind_of_another_app_is_written_with_named_arguments():
+    with temporarily(Tier):
+        data = {"conditions": [{"kind": "acme.loyalty_tier", "program": "gold club",
+                                "operator": "in", "value": ["gold", "silver"]}]}
+        tree = parse_tree(data)
+        text = print_tree(tree)
+        assert 'acme.loyalty_tier(program: "gold club") in ["gold", "silver"]' in text
+        assert parse_text(text) == tree
+    with pytest.raises(ConditionTextError):  # gone with its app
+        parse_text(text)
