@@ -227,11 +227,19 @@ def test_undeclared_fields_and_missing_segments_are_reported_with_positions():
     ('customer.metadata(a, key: b) is "x"', "given twice"),
     ('customer.metadata(a, b) is "x"', "no more unnamed"),
     ('customer.email(value: 1) is "x"', "own syntax"),
+    ('customer.email(colour: 1) is "x"', "customer.field takes no argument 'colour'"),
+    ('products(cart, period: 1) where { sku(x: 1) is "x" }', "own syntax"),
     ('customer.email is "x" where { city is "y" }', "no sub-conditions"),
 ])
 def test_text_only_mistakes(text, message):
     [error] = error_of(text)
     assert message in error.message and error.line == 1 and error.column >= 1
+
+
+def test_every_unknown_argument_is_reported():
+    errors = error_of('products(cart, fund: false) where {\n  sku(x: 1) is "x"\n}')
+    assert {(e.path, e.line, e.column) for e in errors} == {
+        ("conditions[0].fund", 1, 16), ("conditions[0].conditions[0].x", 2, 7)}
 
 
 def test_too_long_text_is_refused():

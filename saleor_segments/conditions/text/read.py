@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from lark import Token, Tree
@@ -12,7 +13,7 @@ from lark import Token, Tree
 from ..ast import FORMAT_VERSION
 from ..base import Scope
 from ..customer import DeclaredFieldCondition
-from ..errors import ConditionErrorCode, join_path
+from ..errors import ConditionErrorCode, ConditionValidationError, join_path
 from .errors import ConditionTextError, TextError
 from .names import POSITIONAL, names_in, resolve
 
@@ -34,6 +35,7 @@ class Reader:
     def __init__(self) -> None:
         self.errors: list[TextError] = []
         self.positions: dict[str, Position] = {}
+        self.given: dict[str, dict[str, Position]] = {}  # node path -> its arguments
 
     def error(self, at: Any, message: str,
               code: ConditionErrorCode = ConditionErrorCode.INVALID,
@@ -130,6 +132,7 @@ class Reader:
                 self.error(arg, f"{key!r} is given twice")
                 continue
             self.positions[join_path(path, key)] = position(arg)
+            self.given.setdefault(path, {})[key] = position(arg)
             data[key] = self.value(value_tree, depth)[0]
 
     def comparison(self, tree: Tree, path: str, data: dict, depth: int) -> str | None:
@@ -217,11 +220,52 @@ def position(at: Any) -> Position:
     return (1, 1) if meta.empty else (meta.line, meta.column)
 
 
-def read(tree: Tree, scope: Scope) -> tuple[dict, dict[str, Position]]:
-    """(JSON of the condition tree, line and column of each of its paths); ConditionTextError
-    for names that are unknown here and other problems only the text can have."""
+def read(tree: Tree, scope: Scope) -> Reading:
+    """The condition tree's JSON and where its parts stand; ConditionTextError for names that
+    are unknown here and other problems only the text can have."""
     reader = Reader()
     data = reader.root(tree, scope)
     if reader.errors:
         raise ConditionTextError(reader.errors)
-    return data, reader.positions
+    return Reading(data, reader.positions, reader.given)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A text read into the tree's JSON (not yet validated)."""
+
+    data: dict
+    positions: dict[str, Position]  # JSON path -> where it stands in the text
+    arguments: dict[str, dict[str, Position]]  # node path -> its arguments
+
+    def locate(self, exc: ConditionValidationError) -> ConditionTextError:
+        """The tree's validation errors, each at the line and column of the part it is about."""
+        return ConditionTextError([TextError(e.path, e.message, e.code, *self.nearest(e.path))
+                                   for e in exc.errors])
+
+    def nearest(self, path: str) -> Position:
+        while path not in self.positions and path:
+            path = path[:max(path.rfind("."), path.rfind("["), 0)]
+        return self.positions.get(path, (1, 1))
+
+    def check_arguments(self, normalized: dict) -> None:
+        """ConditionTextError for arguments the kind does not take (validation ignores keys
+        it does not read; a text should not say what is not kept)."""
+        errors = []
+        for path, names in sorted(self.arguments.items()):
+            node = node_at(normalized, path)
+            for name, (line, column) in names.items():
+                if name not in node:
+                    errors.append(TextError(join_path(path, name), f"{node['kind']} takes no "
+                                            f"argument {name!r}", ConditionErrorCode.INVALID,
+                                            line, column))
+        if errors:
+            raise ConditionTextError(errors)
+
+
+def node_at(tree: dict, path: str) -> dict:
+    """The JSON node at a path such as ``conditions[1].conditions[0]``."""
+    node = tree
+    for index in re.findall(r"\[([0-9]+)\]", path):
+        node = node["conditions"][int(index)]
+    return node
