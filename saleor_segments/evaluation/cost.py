@@ -19,6 +19,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from ..conditions import ApplyTo, Condition, Group, walk
+from ..membership.tables import CUSTOMERS, VISITORS
 from .compile import SUBJECTS, bind, shopper_query
 
 MIN_ROWS = 10_000  # reading fewer rows from start to end is not worth a warning
@@ -32,8 +33,7 @@ LARGE_TABLES = {
     "wishlist items", "account_address": "addresses", "account_user_addresses":
     "address book entries", "giftcard_giftcard": "gift cards",
     "attribute_assigneduserattributevalue": "customer attribute values",
-    "saleor_segments_customermembership": "segment memberships",
-    "saleor_segments_visitormembership": "segment memberships",
+    CUSTOMERS.table: "segment memberships", VISITORS.table: "segment memberships",
 }
 SCANS = ("Seq Scan", "Parallel Seq Scan")
 
@@ -56,9 +56,10 @@ class Cost:
 
 
 def estimate_cost(tree: Group, channel_id: int, apply_to: ApplyTo,
-                  now: dt.datetime | None = None, min_rows: int = MIN_ROWS,
+                  now: dt.datetime | None = None, min_rows: int | None = None,
                   budget_ms: int = BUDGET_MS) -> Cost:
     now = now or timezone.now()
+    min_rows = MIN_ROWS if min_rows is None else min_rows
     result = Cost()
     subjects = sorted(apply_to.subjects)
     try:

@@ -39,6 +39,10 @@ def _preview_cost(budget_ms) -> int:
 COSTS = {
     "Query.segmentPreview": lambda args: _preview_cost(args("timeBudgetMs")),
     "Query.segmentExplain": 100,
+    "SegmentPreview.cost": 100,  # a plan per top-level condition (EXPLAIN only)
+    "Query.segmentConditionsParse": 10,
+    "Query.segmentConditionsText": 10,
+    "Segment.conditionsText": 2,
     "Query.segmentConditionKinds": 50,
     "Query.segmentCustomerFields": 50,
     "Query.discountSegmentDryRun": 50,

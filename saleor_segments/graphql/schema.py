@@ -3,6 +3,7 @@
 import graphene
 
 from .builder.queries import BuilderQueries
+from .builder.text import TextQueries
 from .content.schema import ContentMutations, ContentQueries
 from .discounts.schema import DiscountMutations, DiscountQueries
 from .fields.mutations import CustomerFieldMutations
@@ -15,8 +16,8 @@ from .segments.queries import SegmentQueries
 from .storefront.schema import StorefrontMutations, StorefrontQueries
 
 
-class Query(SegmentQueries, MemberQueries, BuilderQueries, DiscountQueries, ContentQueries,
-            StorefrontQueries, CustomerFieldQueries, ReportQueries):
+class Query(SegmentQueries, MemberQueries, BuilderQueries, TextQueries, DiscountQueries,
+            ContentQueries, StorefrontQueries, CustomerFieldQueries, ReportQueries):
     pass
 
 

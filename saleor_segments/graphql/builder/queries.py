@@ -126,10 +126,12 @@ class BuilderQueries(graphene.ObjectType):
         sample = [SegmentPreviewMember(customer_id=global_id("User", pk), email=users[pk][1],
                                        first_name=users[pk][2], last_name=users[pk][3])
                   for pk in result.sample_customer_ids if pk in users]
-        return SegmentPreview(size=result.size, customers=result.customers,
-                              visitors=result.visitors, sample=sample,
-                              budget_exceeded=result.budget_exceeded,
-                              milliseconds=result.milliseconds, errors=[])
+        answer = SegmentPreview(size=result.size, customers=result.customers,
+                                visitors=result.visitors, sample=sample,
+                                budget_exceeded=result.budget_exceeded,
+                                milliseconds=result.milliseconds, errors=[])
+        answer.planned = (tree, channel_pk, apply_to)  # for ``cost``, when it is asked for
+        return answer
 
     @staticmethod
     @permission_required(Permission.MANAGE_USERS)

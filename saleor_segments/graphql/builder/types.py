@@ -1,7 +1,10 @@
 """What a visual condition builder needs, previews and explanations."""
 
+import dataclasses
+
 import graphene
 
+from ...evaluation.cost import estimate_cost
 from ..core.errors import SegmentError
 from ..core.scalars import JSONString
 from ..segments.enums import SegmentApplyToEnum
@@ -73,6 +76,28 @@ class SegmentPreviewMember(graphene.ObjectType):
     last_name = graphene.String()
 
 
+class SegmentCostWarning(graphene.ObjectType):
+    path = graphene.String(required=True, description="The condition: conditions[i]...")
+    kind = graphene.String(required=True)
+    reason = graphene.String(required=True, description="What makes it expensive (from the "
+                                                        "planner's plan).")
+    hint = graphene.String(required=True, description="How to make it cheaper.")
+    estimated_cost = graphene.Float(required=True, description="The planner's cost of this "
+                                                               "condition alone.")
+
+
+class SegmentCost(graphene.ObjectType):
+    estimated_cost = graphene.Float(required=True, description="PostgreSQL's estimated total "
+                                                               "cost (its own units).")
+    estimated_rows = graphene.Float(required=True, description="Shoppers PostgreSQL expects "
+                                                               "to match.")
+    expensive = graphene.List(graphene.NonNull(SegmentCostWarning), required=True,
+                              description="Conditions whose plan reads a large table from "
+                                          "start to end.")
+    budget_exceeded = graphene.Boolean(required=True, description="Planning ran out of time "
+                                                                  "(no figures).")
+
+
 class SegmentPreview(graphene.ObjectType):
     size = graphene.Int(description="Customers + visitors who match now; null when the "
                                     "time budget was exceeded.")
@@ -83,6 +108,30 @@ class SegmentPreview(graphene.ObjectType):
     milliseconds = graphene.Int(required=True)
     errors = graphene.List(graphene.NonNull(SegmentError), required=True,
                            description="Problems of the definition (then nothing ran).")
+    cost = graphene.Field(SegmentCost, description="The planner's estimate (EXPLAIN, nothing "
+                                                   "runs) and the conditions that make the "
+                                                   "segment expensive; null on errors.")
+
+    @staticmethod
+    def resolve_cost(root, _info):
+        planned = getattr(root, "planned", None)  # (tree, channel id, apply to)
+        if planned is None:
+            return None
+        cost = estimate_cost(*planned)
+        return SegmentCost(estimated_cost=cost.estimated_cost,
+                           estimated_rows=cost.estimated_rows,
+                           budget_exceeded=cost.budget_exceeded,
+                           expensive=[SegmentCostWarning(**dataclasses.asdict(w))
+                                      for w in cost.expensive])
+
+
+class SegmentConditionsText(graphene.ObjectType):
+    conditions = JSONString(description="The condition tree as JSON (the shape of "
+                                        "`Segment.conditions`), normalised; null on errors.")
+    text = graphene.String(description="The tree in the segment query language, as the "
+                                       "API prints it; null on errors.")
+    errors = graphene.List(graphene.NonNull(SegmentError), required=True,
+                           description="Every problem: `line`/`column` point into the text.")
 
 
 class ExplainedNode(graphene.ObjectType):

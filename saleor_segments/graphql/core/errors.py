@@ -17,6 +17,9 @@ class SegmentError(graphene.ObjectType):
                                         "such as `conditions[1].conditions[0].value`.")
     code = graphene.Field(SegmentErrorCode, required=True)
     message = graphene.String()
+    line = graphene.Int(description="Conditions given as text: the line of the problem "
+                                    "(1-based).")
+    column = graphene.Int(description="Conditions given as text: the column (1-based).")
 
 
 class ActivityErrorCode(graphene.Enum):
@@ -44,11 +47,15 @@ class InputError(Exception):
         return cls([{"field": field, "code": code, "message": message}])
 
     @classmethod
-    def from_conditions(cls, exc: ConditionValidationError):
-        """Engine errors; their paths already start at the tree (``conditions[0].value``)."""
-        names = {"apply_to": "applyTo", "": "conditions"}
+    def from_conditions(cls, exc: ConditionValidationError, field: str = "conditions"):
+        """Engine errors; their paths already start at the tree (``conditions[0].value``).
+        Errors of a text form (conditions/text) keep their line and column; ``field`` names
+        what the whole tree came as."""
+        names = {"apply_to": "applyTo", "": field}
         return cls([{"field": names.get(e.path, e.path), "code": e.code.value,
-                     "message": e.message} for e in exc.errors])
+                     "message": e.message,
+                     **({"line": e.line, "column": e.column} if hasattr(e, "line") else {})}
+                    for e in exc.errors])
 
 
 def check_lengths(model, values: dict, names: dict | None = None) -> None:

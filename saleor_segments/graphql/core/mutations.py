@@ -30,7 +30,9 @@ class BaseMutation(graphene.Mutation):
                 return payload
         except InputError as exc:
             return cls(errors=[cls.error_type(field=e["field"], code=e["code"],
-                                              message=e["message"]) for e in exc.errors])
+                                              message=e["message"],
+                                              **{k: e[k] for k in ("line", "column") if k in e})
+                               for e in exc.errors])
 
     @classmethod
     def perform(cls, info, **data):

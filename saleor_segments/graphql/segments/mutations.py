@@ -3,7 +3,8 @@
 import graphene
 
 from ... import models
-from ...conditions import ConditionValidationError
+from ...conditions import ApplyTo, ConditionValidationError
+from ...services.conditions_text import conditions_from_text
 from ...services.segments import create_segment, delete_segment, update_segment
 from ...worker.tasks import QueueUnavailable, request_refresh
 from ..context import Permission
@@ -23,6 +24,9 @@ class SegmentInput(graphene.InputObjectType):
     description = graphene.String()
     status = graphene.Field(SegmentStatusEnum)
     conditions = JSONString(description="The condition tree (JSON, see README).")
+    conditions_text = graphene.String(
+        description="The condition tree in the segment query language (README), instead of "
+                    "`conditions`; errors give its line and column.")
 
 
 class SegmentCreateInput(SegmentInput):
@@ -30,7 +34,8 @@ class SegmentCreateInput(SegmentInput):
     channel = graphene.ID(required=True, description="The channel's ID (fixed once saved).")
     apply_to = graphene.Field(SegmentApplyToEnum, description="Who the segment applies to "
                                                               "(fixed once saved).")
-    conditions = JSONString(required=True)
+    conditions = JSONString(description="The condition tree (JSON, see README); this or "
+                                        "`conditionsText` is required.")
 
 
 class SegmentMutation(BaseMutation):
@@ -67,11 +72,26 @@ def segment_pks(values, field="segments", limit: int = 50) -> list[int]:
     return ids
 
 
-def conditions_errors(call):
+def tree_input(input, apply_to: str, segment_id: int | None = None, required: bool = True):
+    """The tree of ``conditions`` or of ``conditionsText`` (one of them; None: neither and
+    not required)."""
+    text, tree = input.get("conditions_text"), input.get("conditions")
+    if text is not None and tree is not None:
+        raise InputError.one("conditionsText", "invalid",
+                             "Give conditions or conditionsText, not both.")
+    if text is not None:
+        return conditions_errors(lambda: conditions_from_text(
+            text, ApplyTo(apply_to), segment_id), field="conditionsText")
+    if tree is None and required:
+        raise InputError.one("conditions", "required", "Give conditions or conditionsText.")
+    return tree
+
+
+def conditions_errors(call, field="conditions"):
     try:
         return call()
     except ConditionValidationError as exc:
-        raise InputError.from_conditions(exc) from None
+        raise InputError.from_conditions(exc, field) from None
 
 
 class SegmentCreate(SegmentMutation):
@@ -86,10 +106,12 @@ class SegmentCreate(SegmentMutation):
     @classmethod
     def perform(cls, info, input):
         check_lengths(models.Segment, {"name": input["name"]})
+        apply_to = input.get("apply_to") or "customers"
+        conditions = tree_input(input, apply_to)
         segment = conditions_errors(lambda: create_segment(
             name=input["name"], channel_id=channel_id(input["channel"], "channel"),
-            conditions=input["conditions"], description=input.get("description") or "",
-            apply_to=input.get("apply_to") or "customers",
+            conditions=conditions, description=input.get("description") or "",
+            apply_to=apply_to,
             status=input.get("status") or "active"))
         return cls(segment=segment, errors=[])
 
@@ -108,6 +130,9 @@ class SegmentUpdate(SegmentMutation):
     @classmethod
     def perform(cls, info, id, input):
         segment = get_segment(id)
+        input = {**input, "conditions": tree_input(input, segment.apply_to, segment.pk,
+                                                   required=False)}
+        input.pop("conditions_text", None)
         changes = {k: v for k, v in input.items() if v is not None}
         check_lengths(models.Segment, {k: v for k, v in changes.items() if k == "name"})
         segment = conditions_errors(lambda: update_segment(segment, **changes))

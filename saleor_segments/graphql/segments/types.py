@@ -4,6 +4,8 @@ import graphene
 from graphene import relay
 
 from ... import models
+from ...conditions import ApplyTo
+from ...services.conditions_text import conditions_text
 from ..context import Permission, requestor
 from ..core.connection import CountableConnection
 from ..core.ids import global_id
@@ -95,6 +97,9 @@ class Segment(graphene.ObjectType):
     channel = graphene.Field(Channel, required=True)
     status = graphene.Field(SegmentStatusEnum, required=True)
     apply_to = graphene.Field(SegmentApplyToEnum, required=True)
+    conditions_text = graphene.String(
+        description="The condition tree in the segment query language (README); null for a "
+                    "kind the text cannot write.")
     conditions = JSONString(required=True, description="The condition tree as JSON (format "
                                                          "version 1, see README).")
     condition_tree = graphene.Field(ConditionNode, required=True,
@@ -130,6 +135,10 @@ class Segment(graphene.ObjectType):
     @staticmethod
     def resolve_condition_tree(root: models.Segment, _info):
         return ConditionNode.from_json(root.conditions)
+
+    @staticmethod
+    def resolve_conditions_text(root: models.Segment, _info):
+        return conditions_text(root.conditions, ApplyTo(root.apply_to))
 
     @staticmethod
     def resolve_member_count(root: models.Segment, info):
