@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..membership.tables import CUSTOMERS, VISITORS
 from .base import Condition, Event, Reader, cmp_json
 from .operators import Comparison, sql_any
 from .registry import register
@@ -52,10 +53,7 @@ class SegmentMember(Condition):
         return self.cmp.value if isinstance(self.cmp.value, tuple) else (self.cmp.value,)
 
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
-        if c.subject == "visitor":
-            exists = c.related(c.shopper(alias), "sm.checkout_token",
-                               sql("FROM saleor_segments_visitormembership sm WHERE TRUE"))
-        else:
-            exists = c.related(c.shopper(alias), "sm.customer_id",
-                               sql("FROM saleor_segments_customermembership sm WHERE TRUE"))
+        members = VISITORS if c.subject == "visitor" else CUSTOMERS
+        exists = c.related(c.shopper(alias), f"sm.{members.column}",
+                           sql("FROM {} sm WHERE TRUE", members.table))
         return sql_any(self.cmp, exists, "sm.segment_id")

@@ -9,11 +9,12 @@ from django.db import connection, transaction
 
 from ..conditions import Condition, Event, walk
 from ..conditions.products import ItemCondition
+from ..conditions.sql import sql, value
 from ..membership import dbaccess
 from ..membership.check import check_customer, check_visitor
 from ..membership.definitions import segment_tree
 from ..membership.events import shopper_checked
-from ..membership.tables import LOG_TABLE
+from ..membership.tables import CUSTOMERS, end_memberships
 from ..models import Segment
 from . import activity, sweep
 
@@ -212,14 +213,8 @@ def _priced(result, customer_id=None, checkout_token=None):
 @never_raises
 def customer_deleted(customer_id: int, reason: str = "event:customer_deleted") -> int:
     """The customer leaves every segment, active or not (logged)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH gone AS (DELETE FROM saleor_segments_customermembership "
-            f"WHERE customer_id = %s RETURNING segment_id, definition_version) "
-            f"INSERT INTO {LOG_TABLE} (segment_id, customer_id, action, at, reason, "
-            f"definition_version) SELECT segment_id, %s, 'left', now(), %s, definition_version "
-            f"FROM gone", [customer_id, customer_id, reason])
-        return cursor.rowcount
+    with transaction.atomic():
+        return end_memberships(CUSTOMERS, sql("m.customer_id = {}", value(customer_id)), reason)
 
 
 @never_raises

@@ -9,12 +9,13 @@ depend on checkouts. It reads only the engine's tables and Saleor's, so it works
 
 import logging
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ..conditions import Event
+from ..conditions.sql import sql, value
 from ..membership.definitions import compiled, subjects_of
 from ..membership.refresh import refresh_segment
-from ..membership.tables import LOG_TABLE
+from ..membership.tables import VISITORS, end_memberships
 from ..models import Segment
 
 logger = logging.getLogger(__name__)
@@ -23,18 +24,11 @@ logger = logging.getLogger(__name__)
 def end_gone_visitors(tokens=None, reason: str = "sweep:checkout_deleted") -> int:
     """End (and log) every membership, active segment or not, of visitors whose checkout no
     longer exists: those among ``tokens``, or all of them. Returns the memberships ended."""
-    only = "AND m.checkout_token = ANY(%s::uuid[])" if tokens is not None else ""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH gone AS (DELETE FROM saleor_segments_visitormembership m "
-            f"WHERE NOT EXISTS (SELECT 1 FROM checkout_checkout c "
-            f"WHERE c.token = m.checkout_token) {only} "
-            f"RETURNING segment_id, checkout_token, definition_version) "
-            f"INSERT INTO {LOG_TABLE} (segment_id, checkout_token, action, at, reason, "
-            f"definition_version) SELECT segment_id, checkout_token, 'left', now(), %s, "
-            f"definition_version FROM gone",
-            ([[str(t) for t in tokens]] if tokens is not None else []) + [reason])
-        return cursor.rowcount
+    where = sql("NOT EXISTS (SELECT 1 FROM checkout_checkout c WHERE c.token = m.checkout_token)")
+    if tokens is not None:
+        where += sql(" AND m.checkout_token = ANY({}::uuid[])", value([str(t) for t in tokens]))
+    with transaction.atomic():
+        return end_memberships(VISITORS, where, reason)
 
 
 def checkout_segments() -> list[Segment]:

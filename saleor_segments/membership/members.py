@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection
 
 from .cursors import decode_cursor, encode_cursor
-from .tables import LOG_TABLE
+from .tables import CUSTOMERS, LOG_TABLE, VISITORS
 
 GRID_COLUMNS = ("id", "first_name", "last_name", "email", "customer_type", "phone",
                 "postal_code", "country", "country_area", "date_joined", "joined_at")
@@ -62,8 +62,8 @@ GRID_SELECT = "SELECT " + ", ".join(GRID_EXPRESSIONS)
 
 def segment_source(segment_id: int) -> tuple[str, list]:
     """A segment's customers as a grid source: (customer_id, joined_at) rows."""
-    return ("SELECT customer_id, joined_at FROM saleor_segments_customermembership "
-            "WHERE segment_id = %s", [segment_id])
+    return (f"SELECT customer_id, joined_at FROM {CUSTOMERS.table} WHERE segment_id = %s",
+            [segment_id])
 
 
 def grid_from(source: tuple[str, list], filter: "MemberFilter") -> tuple[str, list]:
@@ -120,9 +120,8 @@ def matched_customers(segment_id: int | None, first: int = 50, after: str | None
 
 def member_count(segment_id: int) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT (SELECT count(*) FROM saleor_segments_customermembership WHERE "
-                       "segment_id = %s) + (SELECT count(*) FROM "
-                       "saleor_segments_visitormembership WHERE segment_id = %s)",
+        cursor.execute(f"SELECT (SELECT count(*) FROM {CUSTOMERS.table} WHERE segment_id = %s) "
+                       f"+ (SELECT count(*) FROM {VISITORS.table} WHERE segment_id = %s)",
                        [segment_id, segment_id])
         return cursor.fetchone()[0]
 

@@ -1,9 +1,15 @@
 """Where each kind of shopper's membership lives, and the one read of a shopper's segments
-(discount eligibility, content blocks and related products all ask it)."""
+(discount eligibility, content blocks and related products all ask it).
+
+The only module that names the membership tables: other modules take the names from here
+(``CUSTOMERS.table``, ``VISITORS.table``, ``LOG_TABLE``) and end memberships through
+``end_memberships``."""
 
 from dataclasses import dataclass
 
 from django.db import connection
+
+from ..conditions.sql import Fragment, sql, value
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,21 @@ LOG_TABLE = "saleor_segments_membershiplog"
 LOCK_SEGMENT = 0x5E65  # advisory lock class id for segments
 LOCK_SHOPPER = 0x5E66  # ... and for one shopper's re-check
 SEGMENT_TABLE = "saleor_segments_segment"
+
+
+def end_memberships(table: MembershipTable, where: Fragment, reason: str) -> int:
+    """End the memberships in ``table`` that ``where`` selects (rows aliased ``m``), active
+    segment or not, and log each as left with ``reason``, in one statement. Run it inside the
+    caller's transaction. Returns how many ended."""
+    statement = sql("WITH gone AS (DELETE FROM {table} m WHERE {where} "
+                    "RETURNING segment_id, {column}, definition_version) "
+                    "INSERT INTO {log} (segment_id, {column}, action, at, reason, "
+                    "definition_version) SELECT segment_id, {column}, 'left', now(), {reason}, "
+                    "definition_version FROM gone", table=table.table, where=where,
+                    column=table.column, log=LOG_TABLE, reason=value(reason))
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.rowcount
 
 
 def segments_of(customer_id: int | None = None, checkout_token: object = None) -> set[int]:

@@ -4,7 +4,7 @@ each in one statement."""
 import datetime as dt
 from dataclasses import dataclass
 
-from ..membership.tables import LOG_TABLE
+from ..membership.tables import CUSTOMERS, LOG_TABLE
 from .sets import report_cursor
 
 MAX_POINTS = 1000
@@ -80,13 +80,13 @@ def overlap_matrix(segment_ids: list[int]) -> list[Overlap]:
     if not 1 <= len(ids) <= MAX_OVERLAP:
         raise ValueError(f"give 1 to {MAX_OVERLAP} segments")
     with report_cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(f"""
             WITH ids AS (
                 SELECT id, (ord - 1)::int AS bit
                 FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS t(id, ord)),
             masks AS (
                 SELECT bit_or(1 << ids.bit) AS mask
-                FROM saleor_segments_customermembership m JOIN ids ON ids.id = m.segment_id
+                FROM {CUSTOMERS.table} m JOIN ids ON ids.id = m.segment_id
                 GROUP BY m.customer_id),
             groups AS (SELECT mask, count(*) AS n FROM masks GROUP BY mask),
             pairs AS (

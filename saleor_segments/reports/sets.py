@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from ..conf import app_settings
+from ..membership.tables import CUSTOMERS
 from ..models import Segment
 
 MAX_SEGMENTS = 20
@@ -60,7 +61,7 @@ class ReportSpec:
             having.append("NOT bool_or(segment_id = ANY(%s))")
             params.append(exclude)
         sql = (f"SELECT customer_id, {joined}(joined_at) FILTER (WHERE segment_id = ANY(%s)) "
-               "AS joined_at FROM saleor_segments_customermembership "
+               f"AS joined_at FROM {CUSTOMERS.table} "
                "WHERE segment_id = ANY(%s) GROUP BY customer_id HAVING " + " AND ".join(having))
         return sql, [include] + params
 

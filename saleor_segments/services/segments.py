@@ -1,6 +1,6 @@
 """Creating, changing and deleting segments: validation first, then one transaction."""
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ..conditions import (
     ApplyTo,
@@ -13,9 +13,10 @@ from ..conditions import (
     walk,
 )
 from ..conditions.segments import SegmentMember
+from ..conditions.sql import sql, value
 from ..membership.events import segment_withdrawn
 from ..membership.refresh import lock_segments
-from ..membership.tables import LOG_TABLE
+from ..membership.tables import CUSTOMERS, VISITORS, end_memberships
 from ..models import CustomerField, Segment
 
 
@@ -92,14 +93,10 @@ def delete_segment(segment: Segment, reason: str = "segment_deleted") -> None:
     Takes the segment's refresh lock: a refresh under way finishes first (its leaves are
     logged once, by it), and one that starts later finds the segment gone."""
     segment_withdrawn.send(sender=Segment, segment=segment)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         lock_segments([segment.pk])
-        for table, column in (("saleor_segments_customermembership", "customer_id"),
-                              ("saleor_segments_visitormembership", "checkout_token")):
-            cursor.execute(
-                f"INSERT INTO {LOG_TABLE} (segment_id, {column}, action, at, reason, "
-                f"definition_version) SELECT segment_id, {column}, 'left', now(), %s, "
-                f"definition_version FROM {table} WHERE segment_id = %s", [reason, segment.pk])
+        for table in (CUSTOMERS, VISITORS):
+            end_memberships(table, sql("m.segment_id = {}", value(segment.pk)), reason)
         segment.delete()
 
 

@@ -9,6 +9,7 @@ from ...conditions import Event
 from ...membership.check import check_customer
 from ...membership.members import matched_customers, member_count
 from ...membership.refresh import refresh_segment
+from ...membership.tables import CUSTOMERS
 from ...models import Segment
 from ...services.segments import create_segment
 from .segments_members import format_rows
@@ -140,7 +141,7 @@ class Command(BaseCommand):
             model.objects.all().delete()
         discounts.invalidate()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT customer_id FROM saleor_segments_customermembership "
+            cursor.execute(f"SELECT customer_id FROM {CUSTOMERS.table} "
                            "WHERE segment_id = %s ORDER BY customer_id LIMIT 1", [segment.pk])
             member = cursor.fetchone()[0]
             cursor.execute("SELECT token FROM checkout_checkout WHERE user_id IS NULL "
