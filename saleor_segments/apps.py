@@ -10,7 +10,10 @@ class SegmentsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from . import conditions  # noqa: F401  (registers the built-in condition kinds)
+        from . import (
+            conditions,  # noqa: F401  (registers the built-in condition kinds)
+            webhooks,
+        )
         from .membership import events
         from .targeting import discounts
         from .worker import tasks  # noqa: F401  (registers the Celery tasks, in Saleor's worker too)
@@ -23,6 +26,7 @@ class SegmentsConfig(AppConfig):
                                        dispatch_uid="segments-expire-checked-prices")
         events.segment_withdrawn.connect(discounts.expire_withdrawn_segment,
                                          dispatch_uid="segments-expire-withdrawn-prices")
+        webhooks.install()  # membership events: the dispatch wakes after each change
 
         if isinstance(getattr(settings, "CELERY_BEAT_SCHEDULE", None), dict):
             merge_into(settings.CELERY_BEAT_SCHEDULE)  # Saleor's (or a project's) beat schedule
@@ -30,10 +34,11 @@ class SegmentsConfig(AppConfig):
         from django.apps import apps
 
         if apps.is_installed("saleor.core"):  # inside Saleor: its DB rules, its Celery app
-            from .host import db, discount_hooks, signals
+            from .host import db, discount_hooks, signals, webhook_transport
 
             db.install()
             signals.install()  # deleted checkouts and addresses (no plugin hook, or too late)
             discount_hooks.install()  # segment limits on order promotions and vouchers
+            webhook_transport.install()  # deliveries through Saleor's HTTP client, its JWS
         else:  # standalone: the plugin's own Celery app (as a Django project's __init__ would)
             from .standalone import celery  # noqa: F401

@@ -30,6 +30,14 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_DIR": None,
     # export links are refused (and the files deleted) after this many hours
     "EXPORT_EXPIRY_HOURS": 24,
+    # membership events: changes per delivery, attempts before a delivery fails, the first
+    # retry's delay in seconds (doubled after each attempt), a POST's timeout in seconds
+    "WEBHOOK_BATCH_SIZE": 500,
+    "WEBHOOK_MAX_ATTEMPTS": 6,
+    "WEBHOOK_RETRY_SECONDS": 30,
+    "WEBHOOK_TIMEOUT": 10,
+    # private-metadata key of the customer that mirrors their segment ids (None: off)
+    "MEMBERSHIP_METADATA_KEY": None,
 }
 
 

@@ -261,3 +261,9 @@ class RelatedProductRule(models.Model):
 
 
 from .reports.models import AdminEvent, ExportFile  # noqa: E402,F401  (reports and exports)
+from .webhooks.models import (  # noqa: E402,F401  (membership events)
+    DeliveredChange,
+    MembershipDelivery,
+    MembershipSubscription,
+    OutboxPosition,
+)

@@ -14,15 +14,17 @@ from .reports.queries import ReportQueries
 from .segments.mutations import SegmentMutations
 from .segments.queries import SegmentQueries
 from .storefront.schema import StorefrontMutations, StorefrontQueries
+from .webhooks.schema import SubscriptionMutations, SubscriptionQueries
 
 
 class Query(SegmentQueries, MemberQueries, BuilderQueries, TextQueries, DiscountQueries,
-            ContentQueries, StorefrontQueries, CustomerFieldQueries, ReportQueries):
+            ContentQueries, StorefrontQueries, CustomerFieldQueries, ReportQueries,
+            SubscriptionQueries):
     pass
 
 
 class Mutation(SegmentMutations, DiscountMutations, ContentMutations, StorefrontMutations,
-               CustomerFieldMutations, ReportMutations):
+               CustomerFieldMutations, ReportMutations, SubscriptionMutations):
     pass
 
 

@@ -27,6 +27,11 @@ BEAT_SCHEDULE = {
         "task": "saleor_segments.delete_expired_exports",
         "schedule": datetime.timedelta(hours=1),
     },
+    # membership events: catches up with changes whose wake-up was lost, and due retries
+    "saleor-segments-dispatch-membership-events": {
+        "task": "saleor_segments.dispatch_membership_events",
+        "schedule": datetime.timedelta(minutes=1),
+    },
 }
 
 

@@ -214,3 +214,7 @@ def refresh_pending_task() -> list[dict]:
 
 
 from ..reports.tasks import delete_expired_exports_task, export_customers_task  # noqa: E402,F401
+from ..webhooks.tasks import (  # noqa: E402,F401
+    deliver_membership_events_task,
+    dispatch_membership_events_task,
+)

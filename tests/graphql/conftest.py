@@ -93,5 +93,18 @@ def store_objects(channel):
     ids = {"Segment": segment.pk, "Channel": channel["id"], "User": user["id"],
            "ContentBlock": block.pk, "RelatedProductRule": rule.pk, "Product": product["id"],
            "ProductVariant": VariantFactory(product_id=product["id"])["id"],
-           "Promotion": promotion["id"], "Voucher": voucher["id"], "SegmentRefreshRun": 1}
+           "Promotion": promotion["id"], "Voucher": voucher["id"], "SegmentRefreshRun": 1,
+           **_subscription_objects(segment)}
     return {name: gid(name, pk) for name, pk in ids.items()}
+
+
+def _subscription_objects(segment) -> dict:
+    """A membership event subscription and a failed delivery of it (primary keys)."""
+    from saleor_segments.webhooks.models import MembershipDelivery
+    from saleor_segments.webhooks.services import create_subscription
+
+    subscription = create_subscription(name="W", target_url="https://hooks.example.com/in",
+                                       segment_ids=[segment.pk]).subscription
+    delivery = MembershipDelivery.objects.create(subscription=subscription, status="failed",
+                                                 attempts=6)
+    return {"SegmentSubscription": subscription.pk, "SegmentMembershipDelivery": delivery.pk}

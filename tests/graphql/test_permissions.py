@@ -28,7 +28,10 @@ def state():
             list(models.ContentBlock.objects.values_list("name", "placement")),
             list(models.RelatedProductRule.objects.values_list("name", "limit")),
             models.DiscountRestriction.objects.count(), models.CustomerField.objects.count(),
-            models.RefreshRun.objects.count(), models.MembershipLog.objects.count())
+            models.RefreshRun.objects.count(), models.MembershipLog.objects.count(),
+            list(models.MembershipSubscription.objects.values_list("name", "target_url",
+                                                                   "is_active", "secret")),
+            list(models.MembershipDelivery.objects.values_list("status", "attempts")))
 
 
 def operation(field, objects):
