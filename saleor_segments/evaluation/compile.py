@@ -176,11 +176,11 @@ def bind(params: list[Any], now: dt.datetime,
     return [values.get(id(p), p) for p in params]
 
 
-def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = False,
-                  ranged: bool = False) -> Fragment:
-    """``SELECT <shopper id> FROM <shoppers> WHERE <tree>`` (params still hold NOW and, when
-    ranged, RANGE_LO/RANGE_HI)."""
-    table, alias, pk = SUBJECTS[subject]
+def shopper_predicate(tree: Group, channel_id: int, subject: str, single: bool = False,
+                      ranged: bool = False) -> Fragment:
+    """The shopper row (``u`` / ``c``, see SUBJECTS) is one the segment can hold (not staff; an
+    anonymous checkout of the channel) and meets ``tree``."""
+    _table, alias, pk = SUBJECTS[subject]
     where = Compiler(channel_id, subject, single, ranged).compile(tree)
     if subject == "customer":
         scope = sql("NOT {}.is_staff", alias)
@@ -189,5 +189,14 @@ def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = Fal
     if ranged:
         scope += sql(" AND {a}.{pk} >= {} AND {a}.{pk} < {}", value(RANGE_LO), value(RANGE_HI),
                      a=alias, pk=pk)
-    return sql("SELECT {a}.{pk} AS shopper FROM {table} {a} WHERE {} AND {}", scope, where,
+    return sql("{} AND {}", scope, where)
+
+
+def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = False,
+                  ranged: bool = False) -> Fragment:
+    """``SELECT <shopper id> FROM <shoppers> WHERE <tree>`` (params still hold NOW and, when
+    ranged, RANGE_LO/RANGE_HI)."""
+    table, alias, pk = SUBJECTS[subject]
+    return sql("SELECT {a}.{pk} AS shopper FROM {table} {a} WHERE {}",
+               shopper_predicate(tree, channel_id, subject, single, ranged),
                a=alias, pk=pk, table=table)

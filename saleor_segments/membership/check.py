@@ -1,9 +1,15 @@
 """Re-check one shopper against the active segments whose conditions a kind of event can
-change (the "real-time check"): one query evaluates them all, then only the difference is
-written and logged."""
+change (the "real-time check"): one prepared statement evaluates them all and writes and logs
+only the difference (check_statement), sent in one round trip with the locks.
+
+Segments that fail at run time are found one by one (each in a savepoint, the rest checked),
+then kept out of the prepared statement and checked on their own until their definitions
+change."""
 
 import datetime as dt
 import logging
+import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..conditions import Event
-from ..evaluation.compile import SUBJECTS, bind
+from ..conditions.sql import TRUE, Fragment, join, sql, value
 from ..models import Segment
+from .check_statement import STAMP, Statement, check_query, statement
 from .definitions import compiled
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOCK_SHOPPER, LOG_TABLE
 
@@ -38,33 +45,50 @@ def check_visitor(checkout_token: Any, event: Event | None = None, channel_id: i
     return _check("visitor", str(checkout_token), event, channel_id, now, reason)
 
 
-_STAMP_SQL = ("SELECT count(*), max(updated_at), sum(definition_version), max(id), "
-              "string_agg(channel_id || apply_to, ',') FROM saleor_segments_segment "
-              "WHERE status = 'active'")
-_ACTIVE: dict = {"stamp": None, "segments": []}  # re-read when any active segment changes
+# the active segments, re-read when one changes; "broken": those that failed at run time (kept
+# out of the prepared statement: a statement that fails is prepared again on every check)
+_ACTIVE: dict = {"stamp": None, "segments": [], "relevant": {}, "broken": set()}
 
 
 def _load_active(stamp: Any) -> list:
     segments = list(Segment.objects.filter(status=Segment.Status.ACTIVE).order_by("pk"))
-    _ACTIVE.update(stamp=stamp, segments=segments)
+    _ACTIVE.update(stamp=stamp, segments=segments, relevant={}, broken=set())
     return segments
 
 
 def _relevant(segments: list, subject: str, event: Event | None, channel_id: int | None,
               failed: dict) -> list:
+    """The segments to check (those ``event`` can change; every one without an event); the
+    ones whose stored tree cannot be compiled go to ``failed``."""
+    found, bad = _applicable(segments, subject, event, channel_id)
+    for segment, exc in bad:
+        _failed(failed, segment, exc)
+    return found
+
+
+def _applicable(segments: list, subject: str, event: Event | None,
+                channel_id: int | None) -> tuple[list, list]:
+    """(segments to check, (segment, error) for those that cannot be compiled); kept while the
+    active list stays the same."""
+    key = (subject, event, channel_id)
+    cached = segments is _ACTIVE["segments"]
+    if cached and key in _ACTIVE["relevant"]:
+        return _ACTIVE["relevant"][key]
     kinds = {"visitors_and_customers", "customers" if subject == "customer" else "visitors"}
-    found = []
+    found, bad = [], []
     for s in segments:
         if s.apply_to not in kinds or (channel_id is not None and s.channel_id != channel_id):
             continue
         try:
             events = compiled(s, subject, single=True)[2]
         except Exception as exc:  # noqa: BLE001  (a tree saved before validation refused it)
-            _failed(failed, s, exc)
+            bad.append((s, exc))
             continue
         if event is None or event in events:
             found.append(s)
-    return found
+    if cached:
+        _ACTIVE["relevant"][key] = found, bad
+    return found, bad
 
 
 def _failed(failed: dict, segment: Segment, exc: Exception) -> None:
@@ -73,109 +97,218 @@ def _failed(failed: dict, segment: Segment, exc: Exception) -> None:
                  "%s", segment.pk, segment.name, failed[segment.pk])
 
 
+class _CombinedFailed(Exception):
+    """The combined check failed (a bad segment, a lost prepared statement); nothing of it
+    stays (its implicit transaction or its savepoint is rolled back)."""
+
+
 def _check(subject: str, shopper: Any, event: Event | None, channel_id: int | None,
            now: dt.datetime | None, reason: str) -> CheckResult:
     now = now or timezone.now()
-    membership = BY_SUBJECT[subject]
-    with transaction.atomic(), connection.cursor() as cursor:
-        stamp, segments = _ACTIVE["stamp"], _ACTIVE["segments"]
-        while True:  # lock, and check in the same round trip that the cached list is current
-            failed: dict = {}
-            relevant = _relevant(segments, subject, event, channel_id, failed)
-            ids = [s.pk for s in relevant]
-            cursor.execute(  # JIT compilation costs more than a one-row query
-                f"SELECT set_config('jit', 'off', true), "
-                f"set_config('plan_cache_mode', 'force_generic_plan', true), "
-                f"pg_advisory_xact_lock({LOCK_SHOPPER}, hashtext(%s)), "
-                f"(SELECT count(pg_advisory_xact_lock_shared({LOCK_SEGMENT}, id)) "
-                f"FROM unnest(%s::int[]) AS id), stamp.* FROM ({_STAMP_SQL}) stamp",
-                [f"{subject}:{shopper}", ids])
-            fresh = cursor.fetchone()[4:]
-            if fresh == stamp:
-                break
-            stamp, segments = fresh, _load_active(fresh)
-        result = CheckResult(checked=ids, failed=failed)
-        if not relevant:
-            return result
+    for attempt in (1, 2):
         try:
-            with transaction.atomic():  # a savepoint: one bad segment must not stop the rest
-                row = _evaluate(relevant, subject, shopper, now)
-        except Exception:  # noqa: BLE001  (find the segment at fault, one by one)
-            row, relevant = _evaluate_each(relevant, subject, shopper, now, result.failed)
-        matched = {s.pk for s, hit in zip(relevant, row[0] if row else [], strict=False) if hit}
-        current = set(row[1]) if row else set()
-        ids = [s.pk for s in relevant]
-        if row is None:  # the shopper is gone (deleted customer, completed checkout)
-            cursor.execute(f"SELECT segment_id FROM {membership.table} WHERE "
-                           f"{membership.column} = %s::{membership.cast} AND segment_id = ANY(%s)",
-                           [shopper, ids])
-            current = {r[0] for r in cursor.fetchall()}
-        result.joined = sorted(matched - current)
-        result.left = sorted(current - matched)
-        if result.joined or result.left:
-            _write(cursor, membership, shopper, relevant, result, now, reason)
+            result = _check_combined(subject, shopper, event, channel_id, now, reason)
+            break
+        except _CombinedFailed as failure:
+            lost = isinstance(failure.__cause__, psycopg.errors.InvalidSqlStatementName)
+            if not (lost and attempt == 1):
+                logger.warning("the combined check of %s %s failed, checking its segments one "
+                               "by one: %s", subject, shopper, failure.__cause__)
+                return _check_one_by_one(subject, shopper, event, channel_id, now, reason)
+            _forget_prepared(connection.connection)
+    if _ACTIVE["broken"] & set(result.checked):
+        alone = _check_one_by_one(subject, shopper, event, channel_id, now, reason,
+                                  only=_ACTIVE["broken"])
+        result.joined, result.left = (sorted(result.joined + alone.joined),
+                                      sorted(result.left + alone.left))
+        result.failed.update(alone.failed)
     return result
 
 
-def _evaluate(relevant: list, subject: str, shopper: Any, now: dt.datetime) -> Any:
-    """(whether the shopper meets each segment, the segments among them it is in), or None
-    when the shopper does not exist."""
-    table, alias, pk = SUBJECTS[subject]
-    membership = BY_SUBJECT[subject]
-    columns, params = [], []
-    for segment in relevant:
-        sql, seg_params, _ = compiled(segment, subject, single=True)
-        # the compiled query selects the shopper among all; correlate it to this one row
-        columns.append(f"EXISTS ({sql} AND {alias}.{pk} = outer_row.{pk})")
-        params += bind(list(seg_params), now)
-    return _run_prepared(
-        f"SELECT ARRAY[{', '.join(columns)}], ARRAY(SELECT segment_id FROM "
-        f"{membership.table} WHERE {membership.column} = outer_row.{pk} AND segment_id = "
-        f"ANY(%s)) FROM {table} outer_row WHERE outer_row.{pk} = %s::{membership.cast}",
-        params + [[s.pk for s in relevant], shopper])
+def _forget_prepared(raw: psycopg.Connection) -> None:
+    """The server lost the statements the driver prepared (a pooler reset the session): the
+    driver forgets them too when it sees DEALLOCATE ALL, and prepares again on next use."""
+    _run(raw, [Fragment("DEALLOCATE ALL")])
 
 
-def _evaluate_each(relevant: list, subject: str, shopper: Any, now: dt.datetime,
-                   failed: dict) -> Any:
-    """``_evaluate`` segment by segment, each in a savepoint; those that fail are logged and
-    left out. Returns (the combined row, the segments evaluated)."""
-    hits, current, done, row = [], [], [], None
-    for segment in relevant:
-        try:
-            with transaction.atomic():
-                row = _evaluate([segment], subject, shopper, now)
-        except Exception as exc:  # noqa: BLE001
-            _failed(failed, segment, exc)
-            continue
-        done.append(segment)
-        if row is not None:
-            hits += row[0]
-            current += row[1]
-    return (None if row is None and not hits else [hits, current]), done
+# planner settings for the check statement (one shopper: index look-ups, no JIT, one generic
+# plan), set for its planning and execution; inside a caller's transaction, put back after
+_SETTINGS = {"jit": "off", "enable_bitmapscan": "off", "plan_cache_mode": "force_generic_plan"}
+_SAVED = "saleor_segments.saved_settings"
+_SAVE_AND_SET = sql(
+    "set_config({saved}, concat_ws(',', {before}), true), {set} FROM (SELECT {read} OFFSET 0) "
+    "before",  # OFFSET 0: read before they are set
+    saved=value(_SAVED), before=join(", ", [f"before.s{i}" for i in range(len(_SETTINGS))]),
+    set=join(", ", [sql("set_config({}, {}, true)", value(k), value(v))
+                    for k, v in _SETTINGS.items()]),
+    read=join(", ", [sql("current_setting({}) AS s{}", value(k), str(i))
+                     for i, k in enumerate(_SETTINGS)]))
+_RESTORE = sql("SELECT {}", join(", ", [
+    sql("set_config({}, split_part(current_setting({}), ',', {}), true)", value(k),
+        value(_SAVED), str(i)) for i, k in enumerate(_SETTINGS, start=1)]))
+_SAVEPOINT = "saleor_segments_check"
 
 
-def _run_prepared(sql: str, params: list) -> Any:
-    """Run as a server-side prepared statement: planning 50 segments' predicates costs ten
-    times more than running them for one shopper. Django's own cursors are left untouched."""
+def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id: int | None,
+                    now: dt.datetime, reason: str) -> CheckResult:
+    """One round trip: lock the shopper (and the checked segments against a refresh), then
+    evaluate and write the difference, in a transaction of its own (the pipeline's implicit
+    one) or in a savepoint of the caller's (Saleor's atomic blocks), whose settings are put
+    back. Again, after re-reading the definitions, when they changed meanwhile."""
+    connection.ensure_connection()
     raw = connection.connection
-    threshold = raw.prepare_threshold
-    if threshold is None:  # psycopg prepares nothing while the connection's threshold is None
-        raw.prepare_threshold = 5
+    own = raw.autocommit
+    stamp, segments = _ACTIVE["stamp"], _ACTIVE["segments"]
+    while True:
+        failed: dict = {}
+        relevant = _relevant(segments, subject, event, channel_id, failed)
+        ids, combined, found = _plan(segments, subject, event, channel_id, raw)
+        steps: list = [] if own else [Fragment(f"SAVEPOINT {_SAVEPOINT}")]
+        answer = len(steps) + 1  # the step whose first row starts with the stamp
+        if found:
+            steps += [_lock(subject, shopper, ids, _SAVE_AND_SET),
+                      (found, found.params(shopper, now, combined, stamp, reason))]
+            steps += [] if own else [_RESTORE]
+        else:
+            answer -= 1
+            steps += [_lock(subject, shopper, ids, sql("({}) AS stamp", STAMP), first=True)]
+        steps += [] if own else [Fragment(f"RELEASE SAVEPOINT {_SAVEPOINT}")]
+        try:
+            row = _run(raw, steps)[answer][0]
+        except psycopg.Error as exc:
+            if not own:
+                _undo(raw)
+            raise _CombinedFailed from exc
+        if row[0] == stamp:
+            break
+        stamp, segments = row[0], _load_active(row[0])
+    result = CheckResult(checked=list(ids), failed=failed)
+    if found:  # written as found here (the statement made the same comparison)
+        hits = dict(zip(found.segments, row[1], strict=True))
+        _compare(result, [s for s in relevant if s.pk in combined], hits, set(row[2]))
+    return result
+
+
+def _plan(segments: list, subject: str, event: Event | None, channel_id: int | None,
+          raw: psycopg.Connection) -> tuple[list[int], set[int], Statement | None]:
+    """(ids of the segments to check, those of them the prepared statement checks, the
+    statement: every applicable segment but the broken); kept while the active list stays."""
+    key = ("plan", subject, event, channel_id)
+    cached = segments is _ACTIVE["segments"]
+    if cached and key in _ACTIVE["relevant"]:
+        return _ACTIVE["relevant"][key]
+    broken = _ACTIVE["broken"] if cached else set()
+    relevant = _applicable(segments, subject, event, channel_id)[0]
+    combined = {s.pk for s in relevant if s.pk not in broken}
+    found = statement([s for s in _applicable(segments, subject, None, channel_id)[0]
+                       if s.pk not in broken], subject, raw) if combined else None
+    plan = [s.pk for s in relevant], combined, found
+    if cached:
+        _ACTIVE["relevant"][key] = plan
+    return plan
+
+
+def _lock(subject: str, shopper: Any, ids: list[int], rest: Fragment,
+          first: bool = False) -> Fragment:
+    """Lock the shopper, share-lock the segments; ``rest``: more of the select list (first
+    with ``first``), and FROM."""
+    locks = sql("pg_advisory_xact_lock({shopper_lock}, hashtext({})), "
+                "(SELECT count(pg_advisory_xact_lock_shared({segment_lock}, id)) "
+                "FROM unnest({}::int[]) AS id)",
+                value(f"{subject}:{shopper}"), value(ids), shopper_lock=str(LOCK_SHOPPER),
+                segment_lock=str(LOCK_SEGMENT))
+    return sql("SELECT {}, {}", rest, locks) if first else sql("SELECT {}, {}", locks, rest)
+
+
+def _undo(raw: psycopg.Connection) -> None:
     try:
-        with psycopg.Cursor(raw) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()
+        _run(raw, [Fragment(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}"),
+                   Fragment(f"RELEASE SAVEPOINT {_SAVEPOINT}")])
+    except psycopg.Error:  # the connection is gone, and the transaction with it
+        logger.debug("could not roll the check back", exc_info=True)
+
+
+_NEVER_BY_COUNT = sys.maxsize  # prepare only what is asked to be (prepare=True)
+
+
+def _run(raw: psycopg.Connection, statements: list) -> list:
+    """Run ``statements`` (fragments, or (Statement, params) to run prepared) in one round trip
+    (a pipeline: in autocommit mode, one implicit transaction); the rows of each (None for
+    commands).
+
+    Django's connections prepare nothing (``prepare_threshold`` None); it is lifted while the
+    check runs, so the driver prepares the check statement and remembers it."""
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = _NEVER_BY_COUNT
+    cursors = []
+    together = len(statements) > 1 and psycopg.Pipeline.is_supported()
+    try:
+        with raw.pipeline() if together else nullcontext():
+            for part in statements:
+                if isinstance(part, Fragment):
+                    cursor: psycopg.Cursor = psycopg.Cursor(raw)
+                    cursor.execute(part.sql, list(part.params) if part.params else None)
+                else:
+                    cursor = psycopg.RawCursor(raw)
+                    cursor.execute(part[0].text, part[1], prepare=True)
+                cursors.append(cursor)
+        return [c.fetchall() if c.description else None for c in cursors]
     finally:
         raw.prepare_threshold = threshold
+        for c in cursors:
+            c.close()
 
 
-def _write(cursor: Any, membership: Any, shopper: Any, segments: list, result: Any,
-           now: dt.datetime, reason: str) -> None:
+def _compare(result: CheckResult, relevant: list, hits: dict, current: set) -> None:
+    ids = {s.pk for s in relevant}
+    matched = {pk for pk in ids if hits.get(pk)}
+    current &= ids
+    result.joined = sorted(matched - current)
+    result.left = sorted(current - matched)
+
+
+def _check_one_by_one(subject: str, shopper: Any, event: Event | None, channel_id: int | None,
+                      now: dt.datetime, reason: str, only: set | None = None) -> CheckResult:
+    """The slow path: each segment (of ``only``, or every relevant one) in its own savepoint,
+    not prepared; those that fail are logged, left out, and kept out of the prepared statement
+    from then on."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        failed: dict = {}
+        if only is None:
+            relevant = _relevant(_ACTIVE["segments"], subject, event, channel_id, failed)
+        else:  # what cannot be compiled was reported by the combined check
+            relevant = [s for s in _applicable(_ACTIVE["segments"], subject, event,
+                                               channel_id)[0] if s.pk in only]
+        ids = [s.pk for s in relevant]
+        cursor.execute(*_lock(subject, shopper, ids, TRUE, first=True))
+        result = CheckResult(checked=ids, failed=failed)
+        hits, current, done = {}, set(), []
+        for segment in relevant:
+            try:
+                with transaction.atomic():
+                    cursor.execute(*check_query([segment], subject, shopper, now, [True]))
+                    row = cursor.fetchone()
+            except Exception as exc:  # noqa: BLE001
+                _failed(failed, segment, exc)
+                _ACTIVE["broken"].add(segment.pk)
+                _ACTIVE["relevant"].clear()  # plans leave it out from now on
+                continue
+            done.append(segment)
+            hits[segment.pk] = row[0][0]
+            current = set(row[1])
+        _compare(result, done, hits, current)
+        if result.joined or result.left:
+            cursor.execute(*_write(BY_SUBJECT[subject], shopper, done, result, now, reason))
+    return result
+
+
+def _write(membership: Any, shopper: Any, segments: list, result: Any, now: dt.datetime,
+           reason: str) -> Fragment:
     """Insert joins, delete leaves and log both, in one statement."""
     versions = {s.pk: s.definition_version for s in segments}
     col, mt, cast = membership.column, membership.table, membership.cast
     changes = [(s, "joined") for s in result.joined] + [(s, "left") for s in result.left]
-    cursor.execute(
+    return Fragment(
         f"WITH joined AS (INSERT INTO {mt} (segment_id, {col}, joined_at, definition_version) "
         f"SELECT s, %s::{cast}, %s, v FROM unnest(%s::bigint[], %s::int[]) AS t(s, v) "
         f"RETURNING 1), "
@@ -184,7 +317,7 @@ def _write(cursor: Any, membership: Any, shopper: Any, segments: list, result: A
         f"INSERT INTO {LOG_TABLE} (segment_id, {col}, action, at, reason, definition_version) "
         f"SELECT s, %s::{cast}, a, %s, %s, v FROM unnest(%s::bigint[], %s::text[], %s::int[]) "
         f"AS t(s, a, v)",
-        [shopper, now, result.joined, [versions[s] for s in result.joined],
+        (shopper, now, result.joined, [versions[s] for s in result.joined],
          shopper, result.left,
          shopper, now, reason, [c[0] for c in changes], [c[1] for c in changes],
-         [versions[c[0]] for c in changes]])
+         [versions[c[0]] for c in changes]))
