@@ -3,12 +3,14 @@ JSON form is, with every problem placed at its line and column."""
 
 from ..conditions import ApplyTo, ConditionValidationError, ValidationContext, parse_tree
 from ..conditions.text import UnprintableError, print_tree, read_text
+from ..models import CustomerField
 from .segments import validate_conditions
 
 
 def conditions_from_text(text: str, apply_to: ApplyTo, segment_id: int | None = None) -> dict:
     """The normalised JSON of the tree ``text`` writes, or ConditionTextError (line, column)."""
-    reading = read_text(text)
+    declared = {(f.source, f.key): f.value_type for f in CustomerField.objects.all()}
+    reading = read_text(text, declared=declared)
     try:
         normalized = validate_conditions(reading.data, apply_to, segment_id)
     except ConditionValidationError as exc:

@@ -277,3 +277,14 @@ def test_a_kind_of_another_app_is_written_with_named_arguments():
         assert parse_text(text) == tree
     with pytest.raises(ConditionTextError):  # gone with its app
         parse_text(text)
+
+
+def test_a_declared_fields_type_needs_no_type_argument():
+    declared = {("metadata", "age"): "number", ("attribute", "vip"): "boolean"}
+    data = json_of('customer.metadata(age) is undefined\ncustomer.metadata(age) is "30"\n'
+                   'customer.attribute(vip) is defined', declared_fields=declared)
+    assert [(n["type"], n["value"]) for n in data["conditions"]] == [
+        ("number", True), ("number", 30), ("boolean", False)]
+    private = json_of("customer.metadata(age, source: private_metadata) is undefined",
+                      declared_fields={("private_metadata", "age"): "date"})
+    assert private["conditions"][0]["type"] == "date"

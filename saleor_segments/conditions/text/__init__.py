@@ -15,16 +15,17 @@ __all__ = ["ConditionTextError", "Reading", "TextError", "UnprintableError", "pa
            "print_tree", "read_text"]
 
 
-def read_text(text: str, scope: Scope = Scope.SHOPPER) -> Reading:
+def read_text(text: str, scope: Scope = Scope.SHOPPER, declared: dict | None = None) -> Reading:
     """The tree's JSON, not yet validated, with where each part stands; ConditionTextError
-    (syntax, unknown names) with line and column otherwise."""
-    return read(parse_syntax(text), scope)
+    (syntax, unknown names) with line and column otherwise. ``declared``: types of declared
+    customer fields ((source, key) -> type), for those written without ``type:``."""
+    return read(parse_syntax(text), scope, declared)
 
 
 def parse_text(text: str, context: ValidationContext | None = None,
                scope: Scope = Scope.SHOPPER) -> Group:
     """A validated tree, or ConditionTextError with every problem and where it stands."""
-    reading = read_text(text, scope)
+    reading = read_text(text, scope, (context.declared_fields if context else None))
     try:
         tree = parse_tree(reading.data, context, scope)
     except ConditionValidationError as exc:

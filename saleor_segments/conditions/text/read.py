@@ -32,7 +32,8 @@ VALUE_TYPES = {"string": "string", "word": "string", "number": "number", "date":
 
 
 class Reader:
-    def __init__(self) -> None:
+    def __init__(self, declared: dict | None = None) -> None:
+        self.declared = declared or {}  # (source, key) -> type of declared customer fields
         self.errors: list[TextError] = []
         self.positions: dict[str, Position] = {}
         self.given: dict[str, dict[str, Position]] = {}  # node path -> its arguments
@@ -106,7 +107,10 @@ class Reader:
         for period in PERIODS & set(parts):
             self.period(parts[period], path, data, depth)
         if issubclass(cls, DeclaredFieldCondition) and "type" not in data:
-            data["type"] = value_type or "string"
+            # the declared type when known, else what the value shows
+            source = cls.source_name or data.get("source", "metadata")
+            data["type"] = self.declared.get((source, data.get(cls.key_name))) or (
+                value_type or "string")
         if "block" in parts:
             self.block(parts["block"], cls, path, data, depth)
         return data
@@ -220,10 +224,11 @@ def position(at: Any) -> Position:
     return (1, 1) if meta.empty else (meta.line, meta.column)
 
 
-def read(tree: Tree, scope: Scope) -> Reading:
+def read(tree: Tree, scope: Scope, declared: dict | None = None) -> Reading:
     """The condition tree's JSON and where its parts stand; ConditionTextError for names that
-    are unknown here and other problems only the text can have."""
-    reader = Reader()
+    are unknown here and other problems only the text can have. ``declared`` ((source, key) ->
+    type) gives the type of a declared field written without ``type:``."""
+    reader = Reader(declared)
     data = reader.root(tree, scope)
     if reader.errors:
         raise ConditionTextError(reader.errors)
