@@ -200,7 +200,8 @@ def _plan(segments: list, subject: str, event: Event | None, channel_id: int | N
     broken = _ACTIVE["broken"] if cached else set()
     relevant = _applicable(segments, subject, event, channel_id)[0]
     combined = {s.pk for s in relevant if s.pk not in broken}
-    found = statement([s for s in _applicable(segments, subject, None, channel_id)[0]
+    # one statement per kind of shopper (the channel and the event only choose what it runs)
+    found = statement([s for s in _applicable(segments, subject, None, None)[0]
                        if s.pk not in broken], subject, raw) if combined else None
     plan = [s.pk for s in relevant], combined, found
     if cached:
@@ -229,6 +230,9 @@ def _undo(raw: psycopg.Connection) -> None:
 
 
 _NEVER_BY_COUNT = sys.maxsize  # prepare only what is asked to be (prepare=True)
+# statements a connection keeps (the driver deallocates the least used beyond): one per kind of
+# shopper, and those of definitions changed since (a plan of fifty segments takes megabytes)
+_KEEP_PREPARED = 4
 
 
 def _run(raw: psycopg.Connection, statements: list) -> list:
@@ -238,8 +242,9 @@ def _run(raw: psycopg.Connection, statements: list) -> list:
 
     Django's connections prepare nothing (``prepare_threshold`` None); it is lifted while the
     check runs, so the driver prepares the check statement and remembers it."""
-    threshold = raw.prepare_threshold
+    threshold, kept = raw.prepare_threshold, raw.prepared_max
     raw.prepare_threshold = _NEVER_BY_COUNT
+    raw.prepared_max = min(kept or _KEEP_PREPARED, _KEEP_PREPARED)
     cursors = []
     together = len(statements) > 1 and psycopg.Pipeline.is_supported()
     try:
@@ -254,7 +259,7 @@ def _run(raw: psycopg.Connection, statements: list) -> list:
                 cursors.append(cursor)
         return [c.fetchall() if c.description else None for c in cursors]
     finally:
-        raw.prepare_threshold = threshold
+        raw.prepare_threshold, raw.prepared_max = threshold, kept
         for c in cursors:
             c.close()
 

@@ -56,6 +56,15 @@ def test_a_changed_definition_takes_effect_on_the_next_check(channel):
     update_segment(segment, conditions=EMAIL_SHOP)
     assert check_customer(shopper).joined == [segment.pk]
 
+    for i in range(6):  # statements of changed definitions do not pile up on the connection
+        update_segment(segment, conditions={"conditions": [{
+            "kind": "customer.field", "field": "email", "operator": "contains",
+            "value": f"@shop{i}.com"}]})
+        assert check_customer(shopper).left == ([segment.pk] if i == 0 else [])
+    assert len(prepared_checks()) <= check._KEEP_PREPARED + 1  # the driver deallocates next
+    update_segment(segment, conditions=EMAIL_SHOP)
+    assert check_customer(shopper).joined == [segment.pk]
+
     added = create_segment(name="T", channel_id=channel["id"], conditions=EMAIL_SHOP)
     assert check_customer(shopper).joined == [added.pk]
     update_segment(added, status=Segment.Status.INACTIVE)
