@@ -197,3 +197,30 @@ def pytest_runtest_makereport(item, call):
             report.sections.append(("browser", f"screenshot: {path}; console: {board.errors}"))
         except Exception:  # noqa: BLE001 - the report matters more than the picture
             pass
+
+
+@pytest.fixture
+def shop(transactional_db):
+    """Ann, Beth, Carl and Dora Doe of a default channel (gender in metadata, an address in
+    Los Angeles, San Francisco, CA or NY)."""
+    from django.core.cache import cache
+
+    from saleor_segments.standalone.rows import insert, truncate_store
+
+    from ..factories import AddressFactory, ChannelFactory, UserFactory
+
+    truncate_store()  # Saleor's standalone tables are not Django models: no flush empties them
+    cache.clear()  # cached discount restrictions of an earlier test's database
+    channel = ChannelFactory(name="Default channel", slug="default-channel")
+    people = {}
+    for name, gender, city, area in [("Ann", "female", "Los Angeles", "CA"),
+                                     ("Beth", "female", "San Francisco", "CA"),
+                                     ("Carl", "male", "Los Angeles", "CA"),
+                                     ("Dora", "female", "Los Angeles", "NY")]:
+        address = AddressFactory(first_name=name, city=city, country_area=area)
+        user = UserFactory(first_name=name, last_name="Doe", email=f"{name.lower()}@example.com",
+                           metadata={"gender": gender}, default_billing_address_id=address["id"])
+        insert("account_user_addresses", user_id=user["id"], address_id=address["id"])
+        people[name] = user
+    yield channel, people
+    truncate_store()

@@ -5,12 +5,10 @@ import json
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
 
 from saleor_segments.models import CustomerField, DiscountRestriction, Segment
-from saleor_segments.standalone.rows import insert, truncate_store
+from saleor_segments.standalone.rows import insert
 
-from ..factories import AddressFactory, ChannelFactory, UserFactory
 from .conftest import FIRST_PAINT, app_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,25 +17,6 @@ TIMEOUT = 15_000
 
 def gid(kind, pk):
     return base64.b64encode(f"{kind}:{pk}".encode()).decode()
-
-
-@pytest.fixture
-def shop(transactional_db):
-    truncate_store()  # Saleor's standalone tables are not Django models: no flush empties them
-    cache.clear()  # cached discount restrictions of an earlier test's database
-    channel = ChannelFactory(name="Default channel", slug="default-channel")
-    people = {}
-    for name, gender, city, area in [("Ann", "female", "Los Angeles", "CA"),
-                                     ("Beth", "female", "San Francisco", "CA"),
-                                     ("Carl", "male", "Los Angeles", "CA"),
-                                     ("Dora", "female", "Los Angeles", "NY")]:
-        address = AddressFactory(first_name=name, city=city, country_area=area)
-        user = UserFactory(first_name=name, last_name="Doe", email=f"{name.lower()}@example.com",
-                           metadata={"gender": gender}, default_billing_address_id=address["id"])
-        insert("account_user_addresses", user_id=user["id"], address_id=address["id"])
-        people[name] = user
-    yield channel, people
-    truncate_store()
 
 
 def record_first_paint(dashboard, page):

@@ -32,9 +32,22 @@ export const REFRESH_RUN = `query RefreshRun($id: ID!) { segmentRefreshRun(id: $
 export const PREVIEW = `query Preview($conditions: JSONString!, $channel: ID!, $applyTo: SegmentApplyToEnum) {
   segmentPreview(conditions: $conditions, channel: $channel, applyTo: $applyTo, sampleSize: 10, timeBudgetMs: 2000) {
     size customers visitors budgetExceeded milliseconds sample { customerId email firstName lastName }
+    cost { estimatedCost estimatedRows budgetExceeded expensive { path kind reason hint estimatedCost } }
     errors { field code message } } }`;
+/** The planner's estimate of a definition (EXPLAIN only) and the conditions that make it slow. */
+export type Cost = { estimatedCost: number; estimatedRows: number; budgetExceeded: boolean;
+  expensive: { path: string; kind: string; reason: string; hint: string; estimatedCost: number }[] };
 export type Preview = { size: number | null; customers: number | null; visitors: number | null; budgetExceeded: boolean; milliseconds: number;
-  sample: { customerId: string; email: string | null; firstName: string | null; lastName: string | null }[]; errors: ApiErrors };
+  sample: { customerId: string; email: string | null; firstName: string | null; lastName: string | null }[]; cost: Cost | null; errors: ApiErrors };
+
+// The segment query language (the builder's Text tab): text -> tree, tree -> text.
+export type ConditionsText = { conditions: string | null; text: string | null;
+  errors: { field: string | null; code: string; message: string | null; line: number | null; column: number | null }[] };
+const CONDITIONS_TEXT_FIELDS = "conditions text errors { field code message line column }";
+export const CONDITIONS_PARSE = `query ConditionsParse($text: String!, $applyTo: SegmentApplyToEnum) {
+  segmentConditionsParse(text: $text, applyTo: $applyTo) { ${CONDITIONS_TEXT_FIELDS} } }`;
+export const CONDITIONS_PRINT = `query ConditionsPrint($conditions: JSONString!, $applyTo: SegmentApplyToEnum) {
+  segmentConditionsText(conditions: $conditions, applyTo: $applyTo) { ${CONDITIONS_TEXT_FIELDS} } }`;
 
 export type Member = { customerId: string; firstName: string | null; lastName: string | null; email: string | null; customerType: string | null;
   phone: string | null; postalCode: string | null; country: string | null; countryArea: string | null; customerSince: string | null; joinedAt: string };

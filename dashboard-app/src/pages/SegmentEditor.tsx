@@ -4,6 +4,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { NoPermission } from "../App";
 import { Builder } from "../builder/Builder";
+import { TextEditor } from "../builder/TextEditor";
 import { KINDS_QUERY, type ConditionKinds } from "../builder/kinds";
 import { errorsByNode, load, nodePaths, save, type Tree } from "../builder/tree";
 import { Card, ErrorText, Message, NativeSelect, Page, Tabs, TextInput } from "../components/ui";
@@ -14,6 +15,7 @@ import {
   type ApiErrors, type Explanation, type Preview, type RefreshRun, type Segment,
 } from "../lib/queries";
 import { channels } from "../lib/saleor";
+import { conditionAt, costHeadline, estimateText, mustConfirm } from "../lib/textform";
 import { useAsync } from "../lib/useAsync";
 import { ActionLog } from "./ActionLog";
 import { History, Members } from "./Members";
@@ -32,6 +34,10 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
   const [tree, setTree] = useState<Tree>(() => load(EMPTY));
   const [errors, setErrors] = useState<ApiErrors>([]);
   const [saving, setSaving] = useState(false);
+  const [conditionsTab, setConditionsTab] = useState("visual");
+  const [textProblems, setTextProblems] = useState(0);
+  const [confirmedCost, setConfirmedCost] = useState<string | null>(null);
+  const [askingCost, setAskingCost] = useState(false);
   const segment = existing.data ?? null;
 
   useEffect(() => {
@@ -54,7 +60,21 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
   if (kinds.error || existing.error) return <Page title="Segment" back={back}><Message tone="critical1">{(kinds.error ?? existing.error)!.message}</Message></Page>;
   if (!kinds.data || (id && !segment)) return <Page title="Segment" back={back}><Message>Loading…</Message></Page>;
 
-  async function submit() {
+  const definition = JSON.stringify(conditions);
+  const cost = preview.data?.errors.length ? null : preview.data?.cost;
+
+  async function submit(costConfirmed = false) {
+    if (conditionsTab === "text" && textProblems > 0) {
+      setTab("conditions");
+      bridge.notify("error", "Segment not saved", "Fix the problems in the text first.");
+      return;
+    }
+    if (!costConfirmed && mustConfirm(cost, definition, confirmedCost)) {
+      setAskingCost(true);
+      return;
+    }
+    if (costConfirmed) setConfirmedCost(definition);
+    setAskingCost(false);
     setSaving(true);
     try {
       const payload = { name: form.name, description: form.description, status: form.status, conditions: JSON.stringify(conditions) };
@@ -83,7 +103,13 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
   return (
     <Page title={segment ? segment.name : "New segment"} back={back} actions={<>
       {segment && <RefreshButton segment={segment} onDone={existing.reload} />}
-      <Button onClick={submit} disabled={saving}>{saving ? "Saving…" : "Save"}</Button>
+      {askingCost ? (
+        <Box display="flex" gap={2} alignItems="center" role="alertdialog" aria-label="Slow segment" data-testid="cost-confirm">
+          <Text size={2} color="critical1" style={{ maxWidth: 360 }}>{costHeadline(cost)} Save anyway?</Text>
+          <Button variant="error" onClick={() => submit(true)}>Save anyway</Button>
+          <Button variant="tertiary" onClick={() => { setAskingCost(false); setTab("conditions"); }}>Review conditions</Button>
+        </Box>
+      ) : <Button onClick={() => submit()} disabled={saving}>{saving ? "Saving…" : "Save"}</Button>}
     </>}>
       <Tabs tabs={tabs} current={tab} onChange={setTab} />
       {tab === "general" && (
@@ -110,14 +136,22 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
       {tab === "conditions" && (
         <Box display="grid" gap={4} style={{ gridTemplateColumns: "minmax(0, 2fr) minmax(260px, 1fr)" }}>
           <Card title="Conditions">
-            <Builder kinds={kinds.data} applyTo={form.applyTo} tree={tree} setTree={(t) => { setTree(t); setErrors([]); }} errors={nodeErrors} readOnly={false} scope="shopper" />
-            <details>
-              <summary style={{ cursor: "pointer", fontSize: 13 }}>JSON (read-only)</summary>
-              <pre data-testid="conditions-json" style={{ fontSize: 12, overflowX: "auto" }}>{JSON.stringify(conditions, null, 2)}</pre>
-            </details>
+            <Tabs current={conditionsTab} onChange={(t) => { setConditionsTab(t); if (t === "visual") setTextProblems(0); }}
+              tabs={[{ value: "visual", label: "Visual" }, { value: "text", label: "Text" }]} />
+            {conditionsTab === "visual" && <>
+              <Builder kinds={kinds.data} applyTo={form.applyTo} tree={tree} setTree={(t) => { setTree(t); setErrors([]); }} errors={nodeErrors} readOnly={false} scope="shopper" />
+              <details>
+                <summary style={{ cursor: "pointer", fontSize: 13 }}>JSON (read-only)</summary>
+                <pre data-testid="conditions-json" style={{ fontSize: 12, overflowX: "auto" }}>{JSON.stringify(conditions, null, 2)}</pre>
+              </details>
+            </>}
+            {conditionsTab === "text" && (
+              <TextEditor tree={tree} applyTo={form.applyTo} setTree={(t) => { setTree(t); setErrors([]); }} onProblems={setTextProblems} />
+            )}
           </Card>
           <Card title="Preview">
-            <PreviewPanel preview={preview.data} loading={preview.loading} error={preview.error} />
+            <PreviewPanel preview={preview.data} loading={preview.loading} error={preview.error}
+              conditionName={(path) => conditionAt(tree, kinds.data!, path).label} />
           </Card>
         </Box>
       )}
@@ -140,7 +174,28 @@ function usePreview(conditions: object, channel: string, applyTo: string) {
   return useAsync(() => (channel ? gql<{ segmentPreview: Preview }>(PREVIEW, { conditions: debounced, channel, applyTo }).then((d) => d.segmentPreview) : Promise.resolve(undefined)), [debounced, channel, applyTo]);
 }
 
-function PreviewPanel({ preview, loading, error }: { preview?: Preview; loading: boolean; error?: Error }) {
+function CostWarning({ cost, conditionName }: { cost: NonNullable<Preview["cost"]>; conditionName: (path: string) => string }) {
+  const headline = costHeadline(cost);
+  return (
+    <Box display="flex" flexDirection="column" gap={2} data-testid="cost">
+      <Text size={2} color="default2">Planner's estimate: {estimateText(cost.estimatedRows)} shoppers (cost {Math.round(cost.estimatedCost).toLocaleString("en")})</Text>
+      {headline && (
+        <Box display="flex" flexDirection="column" gap={2} padding={3} borderRadius={3} backgroundColor="warning1" role="status" data-testid="cost-warning">
+          <Text size={3} fontWeight="bold">{headline}</Text>
+          {cost.expensive.map((w) => (
+            <Box key={w.path} display="flex" flexDirection="column" data-path={w.path}>
+              <Text size={2} fontWeight="medium">{conditionName(w.path)}</Text>
+              <Text size={2}>{w.reason}</Text>
+              <Text size={2} color="default2">{w.hint}</Text>
+            </Box>
+          ))}
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+function PreviewPanel({ preview, loading, error, conditionName }: { preview?: Preview; loading: boolean; error?: Error; conditionName: (path: string) => string }) {
   if (error) return <Message tone="critical1">{error.message}</Message>;
   if (!preview) return <Message>{loading ? "Counting…" : "Choose a channel to preview."}</Message>;
   if (preview.errors.length) return <Message tone="critical1">Fix the marked conditions to see who matches.</Message>;
@@ -151,6 +206,7 @@ function PreviewPanel({ preview, loading, error }: { preview?: Preview; loading:
         {preview.budgetExceeded ? "Counting took longer than its time budget: the number is not final." : `would match now (${preview.milliseconds} ms)`}
       </Text>
       {preview.sample.map((m) => <Text key={m.customerId} size={2}>{[m.firstName, m.lastName].filter(Boolean).join(" ") || m.email} · {m.email}</Text>)}
+      {preview.cost && <CostWarning cost={preview.cost} conditionName={conditionName} />}
     </Box>
   );
 }
