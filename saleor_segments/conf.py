@@ -20,6 +20,15 @@ PREFIX = "SEGMENTS_"
 DEFAULTS: dict[str, Any] = {
     # ``work_mem`` of refresh transactions (hash joins over all customers)
     "REFRESH_WORK_MEM": "256MB",
+    # incremental refresh: changes stamped up to this many seconds before the last refresh are
+    # looked at again (transactions still open then, clocks of other servers a little behind)
+    "INCREMENTAL_OVERLAP_SECONDS": 600,
+    # ... and a segment not fully evaluated for this many hours is (the safety net for changes
+    # no event and no timestamp shows, such as rows edited by hand)
+    "FULL_REFRESH_EVERY_HOURS": 24,
+    # ... and one where more than this share of the shoppers changed is evaluated fully (the
+    # set-based full evaluation is then cheaper than shopper-by-shopper look-ups; 1: never)
+    "INCREMENTAL_MAX_SHARE": 0.2,
     # default number of parts of a split refresh
     "REFRESH_PARTS": 4,
     # product views older than this many days are pruned

@@ -23,7 +23,11 @@ class Segment(models.Model):
     conditions = models.JSONField(default=dict)
     definition_version = models.PositiveIntegerField(default=1)
     refreshed_version = models.PositiveIntegerField(default=0)
-    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)  # the time evaluated at
+    changes_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="the clock at the last refresh: changes to shoppers "
+        "from then on are re-evaluated by the next incremental refresh")
+    last_full_refresh_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,13 +140,30 @@ class WishlistItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer_id", "product_id", "variant_id"],
                                                name="segments_wishlist_unique",
                                                nulls_distinct=False)]
+        indexes = [models.Index(fields=["added_at"])]  # incremental refresh: windows, changes
 
 
 class PendingRefresh(models.Model):
-    """A channel whose segments need the combined refresh ("real-time check: No" mode)."""
+    """A channel whose segments need the combined refresh ("real-time check: No" mode):
+    incremental when the shoppers who changed were recorded (ChangedShopper), full when what
+    changed is not known shopper by shopper (the catalogue, data many customers share)."""
 
     channel_id = models.IntegerField(unique=True)
     requested_at = models.DateTimeField(default=timezone.now)
+    full_refresh = models.BooleanField(default=True)
+
+
+class ChangedShopper(models.Model):
+    """A shopper an event reported as changed: the next incremental refresh re-evaluates them
+    (for changes Saleor's own timestamps do not show: addresses, attributes, gift cards,
+    deletions). Kept for a day past the last full refresh, then pruned."""
+
+    customer_id = models.IntegerField(null=True, blank=True)
+    checkout_token = models.UUIDField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["at"])]
 
 
 class RefreshRun(models.Model):

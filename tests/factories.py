@@ -138,6 +138,7 @@ class OrderFactory(factory.Factory):
     id = factory.LazyFunction(uuid.uuid4)
     number = factory.Sequence(lambda n: n + 1)
     created_at = NOW - dt.timedelta(days=10)
+    updated_at = NOW
     status = "fulfilled"
     currency = "USD"
     total_net_amount = Decimal("100")

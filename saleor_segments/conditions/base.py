@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -49,6 +50,24 @@ class ApplyTo(str, Enum):
             ApplyTo.CUSTOMERS: frozenset({"customer"}),
             ApplyTo.VISITORS: frozenset({"visitor"}),
         }[self]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Dated rows a condition reads through a moving "last N days" window: met by rows with
+    ``at >= now - days`` (compared as UTC dates when ``daily``). As time passes the bound only
+    moves forward, so rows only leave such a window: the shoppers whose result time alone can
+    change own a row whose ``at`` crossed the bound since the last refresh (an incremental
+    refresh finds them by a range scan, see ``membership.changes``).
+
+    ``rows(subject)`` is SQL selecting ``shopper`` and ``at`` over rows whose ``at`` is
+    indexed; ``rows`` None: no range scan can find them (a value inside JSON, a column without
+    an index), so a segment with this window is evaluated fully (a ``daily`` one only when
+    the UTC date changed)."""
+
+    days: int
+    daily: bool = False
+    rows: Callable[[str], Fragment] | None = None
 
 
 class Reader:
@@ -139,6 +158,12 @@ class Condition:
         if any(cmp.time_dependent for cmp in self.comparisons()):
             events.add(Event.TIME)
         return events
+
+    def windows(self) -> tuple[Window, ...] | None:
+        """The time windows this condition itself reads (its children declare theirs); None:
+        unknown, which makes time passing force a full evaluation (the safe default for a
+        kind that depends on time and does not say how)."""
+        return None if Event.TIME in self.event_set() else ()
 
     def child_group(self) -> Any:
         return getattr(self, "match", None)

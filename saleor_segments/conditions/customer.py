@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .base import Condition, Event, FieldCondition, Reader, cmp_json
+from .base import Condition, Event, FieldCondition, Reader, Window, cmp_json
 from .operators import NOW, Comparison, sql_any
 from .registry import register
 from .sql import Fragment, sql, value
@@ -47,6 +47,14 @@ class CustomerField(FieldCondition):
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
         return self.cmp.sql(f"{alias}.{self.column}", timestamp=self.field in TIMESTAMP_FIELDS)
 
+    def windows(self) -> tuple[Window, ...] | None:
+        if not self.cmp.time_dependent:
+            return ()
+        if self.field == "date_joined":  # Saleor indexes it (user_date_joined_idx)
+            return (Window(self.cmp.value, rows=lambda subject: Fragment(
+                "SELECT id AS shopper, date_joined AS at FROM account_user")),)
+        return (Window(self.cmp.value, daily=self.field not in TIMESTAMP_FIELDS),)
+
     def observed_sql(self, c: Compiler, alias: str) -> Fragment | None:
         return sql("{}.{}", alias, self.column)
 
@@ -80,6 +88,11 @@ class DeclaredFieldCondition(Condition):
                 return None
         cmp = r.comparison(DECLARABLE_TYPES[type_name])
         return cls(source, key, cmp) if cmp else None
+
+    def windows(self) -> tuple[Window, ...] | None:
+        """A date "in the last N days" moves with the UTC date; its values (JSON, or shared
+        attribute values) cannot be range-scanned."""
+        return (Window(self.cmp.value, daily=True),) if self.cmp.time_dependent else ()
 
     def params_json(self) -> dict[str, Any]:
         data = {self.key_name: self.key, "type": self.cmp.type.name, **cmp_json(self.cmp)}
@@ -193,6 +206,12 @@ class GiftCardBalance(Condition):
 
     def params_json(self) -> dict[str, Any]:
         return cmp_json(self.cmp)
+
+    def windows(self) -> tuple[Window, ...] | None:
+        """Cards stop counting the day after their expiry date."""
+        return (Window(0, daily=True, rows=lambda subject: Fragment(
+            "SELECT COALESCE(assigned_to_id, used_by_id) AS shopper, expiry_date AS at "
+            "FROM giftcard_giftcard")),)
 
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
         g = c.alias("gc")

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from .address import AddressContainer
 from .ast import Group
-from .base import Condition, Event, FieldCondition, Reader, Scope, cmp_json
+from .base import Condition, Event, FieldCondition, Reader, Scope, Window, cmp_json
 from .operators import Comparison
-from .products import ItemsCondition, Period
+from .products import DATED_ROWS, ItemsCondition, Period
 from .registry import register
 from .saleor_tables import ORDER_STATUSES
 from .sql import TRUE, Fragment, sql, value
@@ -55,6 +55,11 @@ class Orders(Condition):
     def event_set(self) -> set[Event]:
         extra = {Event.TIME} if self.period and self.period.last_days is not None else set()
         return super().event_set() | extra
+
+    def windows(self) -> tuple[Window, ...] | None:
+        if self.period is None:
+            return ()
+        return self.period.windows(lambda subject: Fragment(DATED_ROWS["ordered"][subject]))
 
     @property
     def zero(self) -> Decimal | None:

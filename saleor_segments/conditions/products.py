@@ -4,11 +4,12 @@ product sub-conditions (product, variant, SKU, category, collection, type, attri
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .ast import Group
-from .base import Condition, Event, Reader, Scope, cmp_json
+from .base import Condition, Event, Reader, Scope, Window, cmp_json
 from .operators import NOW, Comparison, sql_any
 from .registry import register
 from .sql import TRUE, Fragment, join, sql, value
@@ -19,6 +20,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SOURCES = ("cart", "wishlist", "viewed", "ordered")
 NOT_ORDERED = ["draft", "canceled", "expired"]  # statuses that do not count as "ordered"
+DATED_ROWS = {  # source -> subject -> its items' owners and dates, by an indexed date
+    "ordered": {"customer": "SELECT user_id AS shopper, created_at AS at FROM order_order"},
+    "viewed": {"customer": "SELECT customer_id AS shopper, viewed_at AS at "
+                           "FROM saleor_segments_productview",
+               "visitor": "SELECT checkout_token AS shopper, viewed_at AS at "
+                          "FROM saleor_segments_productview"},
+    "wishlist": {"customer": "SELECT customer_id AS shopper, added_at AS at "
+                             "FROM saleor_segments_wishlistitem"},
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,11 @@ class Period:
             if day:
                 parts.append(sql("({} AT TIME ZONE 'UTC')::date {} {}::date", at, op, value(day)))
         return join(" AND ", parts)
+
+
+    def windows(self, rows: Callable[[str], Fragment]) -> tuple[Window, ...]:
+        """The moving window over ``rows`` (a date range does not move)."""
+        return (Window(self.last_days, rows=rows),) if self.last_days is not None else ()
 
 
 def _days(value: Any) -> int:
@@ -151,6 +166,11 @@ class Products(ItemsCondition):
                   "ordered": Event.ORDER}
         extra = {Event.TIME} if self.period and self.period.last_days is not None else set()
         return {events[self.source]} | extra
+
+    def windows(self) -> tuple[Window, ...] | None:
+        if self.period is None or self.source == "cart":
+            return ()
+        return self.period.windows(lambda subject: Fragment(DATED_ROWS[self.source][subject]))
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

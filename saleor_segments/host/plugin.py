@@ -49,11 +49,12 @@ class CustomerSegmentsPlugin(BasePlugin):
         settings = {item["name"]: item["value"] for item in self.configuration}
         self.real_time = settings.get("real_time_check", True) not in (False, "false", "False")
 
-    def _enabled(self, channel_id: int | None = None) -> bool:
-        """True: re-check now. With the real-time check off, mark the work for
-        ``saleor_segments.refresh_pending`` instead."""
+    def _enabled(self, channel_id: int | None = None, customers=(), checkouts=()) -> bool:
+        """True: re-check now. With the real-time check off, record the shoppers who changed
+        and mark the channel (None: all) for ``saleor_segments.refresh_pending``, which then
+        re-evaluates only them (no shopper known: the channel's full refresh)."""
         if self.active and not self.real_time:
-            shop_events.mark_pending(channel_id)
+            shop_events.mark_changed(channel_id, customers, checkouts)
         return self.active and self.real_time
 
     # --- order creation, and the plugin's own routes (GraphQL, Dashboard app, activity) ---
@@ -95,23 +96,24 @@ class CustomerSegmentsPlugin(BasePlugin):
     # --- customers ---------------------------------------------------------------------------
 
     def customer_created(self, customer: "User", previous_value: Any) -> Any:
-        if self._enabled():  # every active segment: any condition can hold for a new customer
+        # every active segment: any condition can hold for a new customer
+        if self._enabled(customers=[customer.pk]):
             shop_events.customer_created(customer.pk, reason="event:customer_created")
         return previous_value
 
     def customer_updated(self, customer: "User", previous_value: Any, webhooks=None) -> Any:
-        if self._enabled():
+        if self._enabled(customers=[customer.pk]):
             shop_events.customer_changed(customer.pk, reason="event:customer_updated")
         return previous_value
 
     def customer_metadata_updated(self, customer: "User", previous_value: Any,
                                   webhooks=None) -> Any:
-        if self._enabled():
+        if self._enabled(customers=[customer.pk]):
             shop_events.customer_changed(customer.pk, reason="event:customer_metadata_updated")
         return previous_value
 
     def account_confirmed(self, user: "User", previous_value: Any) -> Any:
-        if self._enabled():
+        if self._enabled(customers=[user.pk]):
             shop_events.customer_changed(user.pk, reason="event:account_confirmed")
         return previous_value
 
@@ -121,9 +123,11 @@ class CustomerSegmentsPlugin(BasePlugin):
         return previous_value
 
     def _address_event(self, address, reason, owners=None):
-        if self._enabled():
-            if owners is None:
-                owners = address.user_addresses.values_list("pk", flat=True)
+        if not self.active:
+            return
+        if owners is None:
+            owners = list(address.user_addresses.values_list("pk", flat=True))
+        if self._enabled(customers=owners):
             for user_id in owners:
                 shop_events.address_changed(user_id, reason=reason)
 
@@ -183,23 +187,27 @@ class CustomerSegmentsPlugin(BasePlugin):
     # --- gift cards (store credit) -------------------------------------------------------
 
     def _gift_card_event(self, gift_card, reason):
-        if self._enabled():
-            owners = {gift_card.assigned_to_id, gift_card.used_by_id} - {None}
-            for user_id in sorted(owners | signals.loaded_gift_card_owners(gift_card)):
+        if not self.active:
+            return
+        owners = {gift_card.assigned_to_id, gift_card.used_by_id} - {None}
+        owners = sorted(owners | signals.loaded_gift_card_owners(gift_card))
+        if self._enabled(customers=owners):
+            for user_id in owners:
                 shop_events.customer_changed(user_id, reason=reason)
 
     # --- checkouts and orders ----------------------------------------------------------------
 
     def _checkout_event(self, checkout, reason):
-        if self._enabled(checkout.channel_id):
+        previous = getattr(checkout, signals.LOADED_OWNER, None)
+        if self._enabled(checkout.channel_id, customers=[checkout.user_id, previous],
+                         checkouts=[checkout.token]):
             shop_events.checkout_changed(checkout.token, checkout.channel_id, checkout.user_id,
                                     reason=reason)
-            previous = getattr(checkout, signals.LOADED_OWNER, None)
             if previous is not None and previous != checkout.user_id:  # detached from them
                 shop_events.checkout_owner_changed(previous, checkout.channel_id, reason=reason)
 
     def _order_event(self, order, reason):
-        if self._enabled(order.channel_id):
+        if self._enabled(order.channel_id, customers=[order.user_id]):
             shop_events.order_changed(order.user_id, order.channel_id, order.status, reason=reason)
 
     def _fulfillment_event(self, fulfillment, reason):

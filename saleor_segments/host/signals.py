@@ -131,9 +131,12 @@ def process(rows, kind: str = "checkouts") -> None:
         plugin = _plugin()
         if plugin is None or not plugin.active:
             return
-        if not plugin.real_time:
+        if not plugin.real_time:  # their owners (a gone checkout: its visitor) re-evaluated
             for channel_id in sorted({channel for _, channel, _ in rows if channel}):
-                shop_events.mark_pending(channel_id)
+                mine = [row for row in rows if row[1] == channel_id]
+                shop_events.mark_changed(
+                    channel_id, [owner for _, _, owner in mine],
+                    [key for key, _, owner in mine if owner is None and kind == "checkouts"])
             return
         if kind == "checkouts":
             shop_events.checkouts_deleted(rows)

@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..conf import DEFAULTS
+from ..membership import changes
 from ..models import ProductView, WishlistItem
 
 
@@ -59,8 +60,11 @@ def prune_views(older_than_days: int = DEFAULTS["VIEW_RETENTION_DAYS"],
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM saleor_segments_productview WHERE id IN (SELECT id FROM "
-                           "saleor_segments_productview WHERE viewed_at < %s LIMIT %s)",
-                           [cutoff, batch_size])
-            deleted += cursor.rowcount
-            if cursor.rowcount < batch_size:
+                           "saleor_segments_productview WHERE viewed_at < %s LIMIT %s) "
+                           "RETURNING customer_id, checkout_token", [cutoff, batch_size])
+            gone = cursor.fetchall()
+            # their owners may leave "viewed" segments: no timestamp shows a deletion
+            changes.remember({c for c, _ in gone}, {t for _, t in gone})
+            deleted += len(gone)
+            if len(gone) < batch_size:
                 return deleted

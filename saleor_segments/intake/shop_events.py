@@ -11,6 +11,7 @@ from ..conditions import Condition, Event, walk
 from ..conditions.products import ItemCondition
 from ..conditions.sql import sql, value
 from ..membership import dbaccess
+from ..membership.changes import remember
 from ..membership.check import check_customer, check_visitor
 from ..membership.definitions import segment_tree
 from ..membership.events import shopper_checked
@@ -218,15 +219,29 @@ def customer_deleted(customer_id: int, reason: str = "event:customer_deleted") -
 
 
 @never_raises
-def mark_pending(channel_id: int | None = None) -> int:
+def mark_pending(channel_id: int | None = None, full: bool = True) -> int:
     """Real-time check off: remember that a channel (or, for account events, every channel with
-    active segments) needs the combined refresh; ``tasks.refresh_pending`` runs it."""
+    active segments) needs the combined refresh; ``tasks.refresh_pending`` runs it: fully, or
+    (``full=False``: the shoppers who changed were recorded, see ``mark_changed``) only for
+    them. Returns the channels newly marked (or newly marked for a full refresh)."""
+    upsert = ("ON CONFLICT (channel_id) DO UPDATE SET full_refresh = true WHERE NOT "
+              "saleor_segments_pendingrefresh.full_refresh AND EXCLUDED.full_refresh")
     with connection.cursor() as cursor:
         if channel_id is None:
-            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at) "
-                           "SELECT DISTINCT channel_id, now() FROM saleor_segments_segment "
-                           "WHERE status = 'active' ON CONFLICT (channel_id) DO NOTHING")
+            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at, "
+                           "full_refresh) SELECT DISTINCT channel_id, now(), %s FROM "
+                           f"saleor_segments_segment WHERE status = 'active' {upsert}", [full])
         else:
-            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at) "
-                           "VALUES (%s, now()) ON CONFLICT (channel_id) DO NOTHING", [channel_id])
+            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at, "
+                           f"full_refresh) VALUES (%s, now(), %s) {upsert}", [channel_id, full])
         return cursor.rowcount
+
+
+@never_raises
+def mark_changed(channel_id: int | None = None, customers=(), checkouts=()) -> int:
+    """Real-time check off: record the shoppers an event changed and mark the channel (None:
+    every channel) for the combined refresh, which then re-evaluates only them (and whoever
+    else changed meanwhile). No shopper given: the channel is marked for a full refresh."""
+    if not remember(customers, checkouts):
+        return mark_pending(channel_id)
+    return mark_pending(channel_id, full=False)

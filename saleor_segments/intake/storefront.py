@@ -96,7 +96,7 @@ def track_view(*, customer_id: int | None, product, variant=None, channel=None,
     if real_time:
         shop_events.activity_recorded(channel_id, customer_id=customer_id, checkout_token=token)
     else:
-        shop_events.mark_pending(channel_id)
+        shop_events.mark_changed(channel_id, [customer_id], [token])
 
 
 def change_wishlist(customer_id: int | None, action: str, product, variant=None,
@@ -113,5 +113,5 @@ def change_wishlist(customer_id: int | None, action: str, product, variant=None,
     if real_time:
         shop_events.activity_recorded(None, customer_id=customer_id)
     else:
-        shop_events.mark_pending()
+        shop_events.mark_changed(None, [customer_id])
     return activity.wishlist(customer_id)

@@ -1,6 +1,11 @@
-"""Full refresh: recompute a segment's members in one set-based statement that writes only the
+"""Refresh: recompute a segment's members in one set-based statement that writes only the
 difference (who joined, who left) and logs it, in one transaction. A refresh that fails leaves
-the previous members in place; two refreshes of a segment never interleave (advisory lock)."""
+the previous members in place; two refreshes of a segment never interleave (advisory lock).
+
+A full refresh evaluates every shopper. An incremental one (``incremental=True``) evaluates
+only the shoppers whose data changed or whose time windows crossed a bound since the
+segment's last refresh (``changes.plan`` names them, or says why a segment needs the full
+evaluation), with the same compiled conditions, and diffs only those shoppers' membership."""
 
 import datetime as dt
 import logging
@@ -11,13 +16,17 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..conditions.sql import Fragment, sql, value
+from ..conditions.sql import Fragment, join, sql, value
 from ..conf import app_settings
 from ..evaluation.compile import bind
 from ..models import Segment
+from . import changes
 from .definitions import compiled, subjects_of
 from .events import memberships_changed
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE, MembershipTable
+
+CANDIDATES = "segments_candidates"  # temporary: (segment_id, shopper) an incremental refresh
+# re-evaluates
 
 logger = logging.getLogger(__name__)
 
@@ -30,25 +39,28 @@ class RefreshResult:
     seconds: float = 0.0
     skipped: bool = False
     failed: dict[int, str] = field(default_factory=dict)  # combined: segment -> its error
+    # segment -> how it was evaluated: "full: <why>" or "incremental: <n> shoppers"
+    modes: dict[int, str] = field(default_factory=dict)
 
 
 def refresh_segment(segment: Segment | int, now: dt.datetime | None = None,
-                    reason: str = "refresh") -> RefreshResult:
-    """Recompute one segment's members now ("Refresh Segment Data")."""
+                    reason: str = "refresh", incremental: bool = False) -> RefreshResult:
+    """Recompute one segment's members now ("Refresh Segment Data": fully, unless
+    ``incremental``)."""
     pk = segment if isinstance(segment, int) else segment.pk
-    return _refresh(Segment.objects.filter(pk=pk), now, reason, expect=[pk])
+    return _refresh(Segment.objects.filter(pk=pk), now, reason, incremental, expect=[pk])
 
 
 def refresh_channel(channel_id: int, now: dt.datetime | None = None,
-                    reason: str = "refresh") -> RefreshResult:
+                    reason: str = "refresh", incremental: bool = False) -> RefreshResult:
     """Combined refresh of every active segment of a channel, one statement per shopper kind.
     A segment whose evaluation fails is logged and left as it was; the others go on."""
     segments = Segment.objects.filter(channel_id=channel_id, status=Segment.Status.ACTIVE)
-    return _refresh(segments, now, reason, isolate=True)
+    return _refresh(segments, now, reason, incremental, isolate=True)
 
 
-def _refresh(queryset: Any, now: dt.datetime | None, reason: str, expect: Any = None,
-             isolate: bool = False) -> RefreshResult:
+def _refresh(queryset: Any, now: dt.datetime | None, reason: str, incremental: bool,
+             expect: Any = None, isolate: bool = False) -> RefreshResult:
     started = time.perf_counter()
     now = now or timezone.now()
     with transaction.atomic():
@@ -56,41 +68,131 @@ def _refresh(queryset: Any, now: dt.datetime | None, reason: str, expect: Any = 
         if expect and not ids:
             raise Segment.DoesNotExist(f"segment {expect[0]} does not exist")
         lock_segments(ids)
+        # changes stamped from here on are left to the next refresh; those before, seen now
+        clock = _clock()
         # read definitions under the lock: a concurrent save can't slip between compile and write
         segments = [s for s in Segment.objects.filter(pk__in=ids).order_by("pk") if s.is_active]
         result = RefreshResult([], skipped=not segments)
+        run = _Run(now, reason, clock, incremental, result.modes)
         if isolate:
-            segments = _refresh_isolated(segments, now, reason, result)
+            segments = _refresh_isolated(segments, run, result)
         else:
-            result.joined, result.left = _refresh_together(segments, now, reason)
+            result.joined, result.left = _refresh_together(segments, run)
         result.segment_ids = [s.pk for s in segments]
-        mark_refreshed(segments, now)
+        mark_refreshed(segments, now, clock, full=[s.pk for s in segments if
+                                                   result.modes[s.pk].startswith("full")])
     result.seconds = time.perf_counter() - started
-    logger.info("refreshed segments %s: +%s -%s in %.2fs", result.segment_ids, result.joined,
-                result.left, result.seconds)
+    logger.info("refreshed segments %s: +%s -%s in %.2fs (%s)", result.segment_ids,
+                result.joined, result.left, result.seconds, result.modes)
     return result
 
 
-def _refresh_together(segments: list, now: dt.datetime, reason: str) -> tuple[int, int]:
-    """One statement per kind of shopper for all ``segments``: (joined, left)."""
+@dataclass
+class _Run:
+    """What every segment of one refresh shares."""
+
+    now: dt.datetime
+    reason: str
+    clock: dt.datetime
+    incremental: bool
+    modes: dict[int, str]
+
+
+def _clock() -> dt.datetime:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        return cursor.fetchone()[0]
+
+
+def _refresh_together(segments: list, run: _Run) -> tuple[int, int]:
+    """One statement per kind of shopper for all ``segments`` evaluated fully, one for those
+    evaluated incrementally: (joined, left)."""
+    plans = {s.pk: changes.plan(s, run.now, run.clock) if run.incremental
+             else changes.Plan(s, full="requested") for s in segments}
     joined = left = 0
     for subject, table in BY_SUBJECT.items():
         mine = [s for s in segments if subject in subjects_of(s)]
-        if mine:
-            counts = _apply(mine, table, now, reason, evaluated(mine, table, now))
-            joined, left = joined + counts[0], left + counts[1]
+        partial = _stage_candidates([s for s in mine if plans[s.pk].full is None], subject,
+                                    table, plans)
+        whole = [s for s in mine if plans[s.pk].full]
+        for group, matched, within in (
+                (whole, lambda g: evaluated(g, table, run.now), None),
+                (partial, lambda g: restricted(g, table, run.now), CANDIDATES)):
+            if group:
+                counts = _apply(group, table, run.now, run.reason, matched(group),
+                                within=within)
+                joined, left = joined + counts[0], left + counts[1]
+    for pk, plan in plans.items():
+        run.modes[pk] = f"full: {plan.full}" if plan.full else (
+            f"incremental: {plan.found} shoppers")
     return joined, left
 
 
-def _refresh_isolated(segments: list, now: dt.datetime, reason: str,
-                      result: RefreshResult) -> list:
+def _stage_candidates(segments: list, subject: str, table: MembershipTable,
+                      plans: dict) -> list:
+    """Fill the candidates table with the shoppers each segment re-evaluates. A segment with
+    more of them than ``INCREMENTAL_MAX_SHARE`` of all shoppers is evaluated fully instead
+    (its plan says so). Returns the segments left incremental with someone to re-evaluate."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CANDIDATES}")
+        if not segments:
+            return []
+        parts = [sql("SELECT {}::bigint AS segment_id, c.shopper FROM ({}) c(shopper) "
+                     "WHERE c.shopper IS NOT NULL", value(s.pk),
+                     plans[s.pk].candidates[subject]) for s in segments]
+        cursor.execute(*sql(f"CREATE TEMPORARY TABLE {CANDIDATES} ON COMMIT DROP AS "
+                            "SELECT DISTINCT segment_id, shopper::{} AS shopper FROM ({}) k",
+                            table.cast, join(" UNION ALL ", parts)))
+        cursor.execute(f"SELECT segment_id, count(*) FROM {CANDIDATES} GROUP BY segment_id")
+        found = dict(cursor.fetchall())
+        share = app_settings.INCREMENTAL_MAX_SHARE
+        total = _shoppers(cursor, subject) if share < 1 else 0
+        too_many = [s.pk for s in segments
+                    if share < 1 and found.get(s.pk, 0) > max(share * total, 1)]
+        for s in segments:
+            plans[s.pk].found += found.get(s.pk, 0)
+            if s.pk in too_many:
+                plans[s.pk].full = f"{found[s.pk]} of about {int(total)} shoppers changed"
+        if too_many:
+            cursor.execute(f"DELETE FROM {CANDIDATES} WHERE segment_id = ANY(%s)", [too_many])
+        cursor.execute(f"ANALYZE {CANDIDATES}")
+    return [s for s in segments if s.pk not in too_many and found.get(s.pk)]
+
+
+def _shoppers(cursor: Any, subject: str) -> float:
+    """About how many shoppers of a kind there are (the planner's estimate; counted when
+    small or never analysed)."""
+    relation = {"customer": "account_user", "visitor": "checkout_checkout"}[subject]
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [relation])
+    estimate = cursor.fetchone()[0]
+    if estimate < 10_000:
+        cursor.execute(f"SELECT count(*) FROM {relation}")
+        return cursor.fetchone()[0]
+    return estimate
+
+
+def restricted(segments: list, table: MembershipTable, now: dt.datetime) -> tuple[str, list]:
+    """SQL of (segment_id, shopper) rows: which of each segment's candidates match it now.
+    The one-shopper form of the conditions (index look-ups from each candidate), so the work
+    follows the number of candidates, not the size of the store."""
+    parts, params = [], []
+    for segment in segments:
+        sql_, seg_params, _events = compiled(segment, table.subject, single=True)
+        parts.append(f"SELECT {segment.pk}::bigint AS segment_id, q.shopper FROM ({sql_}) q "
+                     f"WHERE q.shopper = ANY(ARRAY(SELECT k.shopper FROM {CANDIDATES} k "
+                     f"WHERE k.segment_id = {segment.pk}))")
+        params += bind(list(seg_params), now)
+    return " UNION ALL ".join(parts), params
+
+
+def _refresh_isolated(segments: list, run: _Run, result: RefreshResult) -> list:
     """All segments in one statement; when that fails, each alone, so that one bad segment
     (a tree saved before validation refused it, an error in its SQL) fails by itself: it is
     logged, its members stay, the others are refreshed. Returns the refreshed segments."""
     segments = [s for s in segments if _compiles(s, result)]
     try:
         with transaction.atomic():
-            result.joined, result.left = _refresh_together(segments, now, reason)
+            result.joined, result.left = _refresh_together(segments, run)
         return segments
     except Exception:  # noqa: BLE001  (find the segment at fault below)
         logger.warning("combined refresh of segments %s failed; refreshing them one by one",
@@ -99,7 +201,7 @@ def _refresh_isolated(segments: list, now: dt.datetime, reason: str,
     for segment in segments:
         try:
             with transaction.atomic():
-                joined, left = _refresh_together([segment], now, reason)
+                joined, left = _refresh_together([segment], run)
         except Exception as exc:  # noqa: BLE001
             _failed(result, segment, exc)
         else:
@@ -139,8 +241,13 @@ def use_refresh_memory() -> None:
                        [app_settings.REFRESH_WORK_MEM])
 
 
-def mark_refreshed(segments: list, now: dt.datetime) -> None:
-    Segment.objects.filter(pk__in=[s.pk for s in segments]).update(last_refreshed_at=now)
+def mark_refreshed(segments: list, now: dt.datetime, clock: dt.datetime,
+                   full: list[int]) -> None:
+    """Record the time the segments were evaluated at (``now``), the clock the changes they
+    saw go up to, and (``full``: those evaluated fully) their last full evaluation."""
+    Segment.objects.filter(pk__in=[s.pk for s in segments]).update(last_refreshed_at=now,
+                                                                     changes_seen_at=clock)
+    Segment.objects.filter(pk__in=full).update(last_full_refresh_at=clock)
     for segment in segments:
         if segment.refreshed_version != segment.definition_version:
             Segment.objects.filter(pk=segment.pk).update(
@@ -158,11 +265,12 @@ def evaluated(segments: list, table: MembershipTable, now: dt.datetime) -> tuple
 
 
 def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
-           matched: tuple[str, list],
-           settled_since: dt.datetime | None = None) -> tuple[int, int]:
+           matched: tuple[str, list], settled_since: dt.datetime | None = None,
+           within: str | None = None) -> tuple[int, int]:
     """Diff ``matched`` (SQL of segment_id, shopper rows) against the stored members, write
     and log the difference, all set-based. With ``settled_since``, shoppers whose membership
-    an event changed after that time are left as they are (their news is newer).
+    an event changed after that time are left as they are (their news is newer). With
+    ``within`` (a table of segment_id, shopper), only those shoppers' membership is diffed.
 
     The diff is a FULL JOIN (PostgreSQL can only hash or merge it) kept in a temporary table,
     and the writes run with nested loops off: every step stays linear in the number of rows,
@@ -174,6 +282,8 @@ def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str
     stale = any(s.refreshed_version != s.definition_version for s in segments)
     keep = "OR c.version <> v.version" if stale else ""  # stayers whose version must move
     settled, settled_params = "", []
+    only = (f"JOIN {within} k ON k.segment_id = x.segment_id AND k.shopper = x.{col}"
+            if within else "")
     if settled_since is not None:
         settled = (f"AND NOT EXISTS (SELECT 1 FROM {LOG_TABLE} l WHERE l.segment_id = "
                    f"COALESCE(m.segment_id, c.segment_id) AND l.{col} = COALESCE(m.shopper, "
@@ -186,8 +296,8 @@ def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str
             WITH versions(segment_id, version) AS (VALUES {versions}),
             matched AS MATERIALIZED ({matched_sql}),
             stored AS MATERIALIZED (
-                SELECT segment_id, {col} AS shopper, definition_version AS version FROM {mt}
-                WHERE segment_id = ANY(%s))
+                SELECT x.segment_id, x.{col} AS shopper, x.definition_version AS version
+                FROM {mt} x {only} WHERE x.segment_id = ANY(%s))
             SELECT COALESCE(m.segment_id, c.segment_id) AS segment_id,
                    COALESCE(m.shopper, c.shopper) AS shopper,
                    m.shopper IS NOT NULL AS now_in, c.shopper IS NOT NULL AS was_in, v.version

@@ -128,7 +128,7 @@ def commit(run_id: int, reason: str = "refresh") -> RefreshRun:
                                       settled_since=run.evaluated_at)
                 run.joined += joined
                 run.left += left
-            mark_refreshed([segment], run.evaluated_at)
+            mark_refreshed([segment], run.evaluated_at, run.requested_at, full=[segment.pk])
             return _finish(run, RefreshRun.Status.DONE)
     except RefreshError as exc:
         return fail(run_id, str(exc))

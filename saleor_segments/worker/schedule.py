@@ -7,6 +7,10 @@ BEAT_SCHEDULE = {
         "task": "saleor_segments.refresh_pending",
         "schedule": datetime.timedelta(minutes=1),
     },
+    "saleor-segments-refresh-all": {  # full evaluations: the safety net of incremental ones
+        "task": "saleor_segments.refresh_all",
+        "schedule": datetime.timedelta(days=1),
+    },
     "saleor-segments-refresh-time-windows": {
         "task": "saleor_segments.refresh_time_windows",
         "schedule": datetime.timedelta(hours=1),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ..conditions import Event
 from ..conf import app_settings
 from ..intake import activity
-from ..membership import dbaccess, split
+from ..membership import changes, dbaccess, split
 from ..membership.definitions import compiled, subjects_of
 from ..membership.refresh import refresh_channel, refresh_segment
 from ..models import PendingRefresh, RefreshRun, RefreshRunPart, Segment
@@ -31,7 +31,8 @@ def with_writer(fn):
 def _summary(result) -> dict:
     return {"segments": result.segment_ids, "joined": result.joined, "left": result.left,
             "seconds": round(result.seconds, 3), "skipped": result.skipped,
-            "failed": {str(pk): error for pk, error in result.failed.items()}}
+            "failed": {str(pk): error for pk, error in result.failed.items()},
+            "modes": {str(pk): mode for pk, mode in result.modes.items()}}
 
 
 # Every task is idempotent: its message is acknowledged only once it has run, and a worker
@@ -158,6 +159,8 @@ def refresh_channel_task(channel_id: int) -> dict:
 @shared_task(name="saleor_segments.refresh_all", **REDELIVERED)
 @with_writer
 def refresh_all_task() -> list[dict]:
+    """Full evaluation of every active segment: the daily safety net for changes no event and
+    no timestamp showed (rows edited by hand, a catalogue change while the plugin was off)."""
     channels = Segment.objects.filter(status="active").values_list("channel_id", flat=True)
     return [refresh_channel_task(channel) for channel in sorted(set(channels))]
 
@@ -165,11 +168,18 @@ def refresh_all_task() -> list[dict]:
 @shared_task(name="saleor_segments.refresh_time_windows", **REDELIVERED)
 @with_writer
 def refresh_time_windows_task() -> list[dict]:
-    """Re-evaluate segments with time windows ("last 30 days") so members age out."""
+    """Re-evaluate segments with time windows ("last 30 days") so members age out: each
+    incrementally (the shoppers whose dated rows crossed a window's bound, or whose data
+    changed, since its last refresh), and fully once its last full evaluation is a day old."""
     results = []
     for segment in Segment.objects.filter(status="active").order_by("pk"):
         if any(Event.TIME in compiled(segment, subject)[2] for subject in subjects_of(segment)):
-            results.append(refresh_segment_task(segment.pk))
+            try:
+                results.append(_summary(refresh_segment(segment.pk, reason="refresh",
+                                                        incremental=True)))
+            except Segment.DoesNotExist:
+                logger.warning("segment %s vanished before its refresh", segment.pk)
+    changes.prune()
     return results
 
 
@@ -206,8 +216,13 @@ def refresh_pending_task() -> list[dict]:
                                                                                flat=True):
         try:
             with transaction.atomic():
-                PendingRefresh.objects.filter(channel_id=channel_id).delete()
-                results.append(_summary(refresh_channel(channel_id, reason="refresh:events")))
+                mark = PendingRefresh.objects.select_for_update().filter(
+                    channel_id=channel_id).first()
+                if mark is None:
+                    continue  # another worker took it
+                mark.delete()  # marked by shopper events only: those shoppers, incrementally
+                results.append(_summary(refresh_channel(channel_id, reason="refresh:events",
+                                                        incremental=not mark.full_refresh)))
         except Exception:  # noqa: BLE001  (one channel's failure must not stop the others)
             logger.exception("combined refresh of channel %s failed; kept pending", channel_id)
     return results

@@ -1,0 +1,274 @@
+"""Incremental refresh: each source of candidates finds the shoppers it must, nothing else is
+re-evaluated, and the cases that cannot be incremental are evaluated fully (and say why)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from saleor_segments.conditions import Condition, Event
+from saleor_segments.membership.refresh import refresh_segment
+from saleor_segments.models import ChangedShopper, Segment, VisitorMembership
+from saleor_segments.services.customer_fields import declare_field
+from saleor_segments.services.segments import create_segment, update_segment
+
+from ..factories import NOW, CheckoutFactory, OrderFactory, UserFactory
+from ..helpers import EMAIL_SHOP, members
+
+pytestmark = pytest.mark.django_db
+
+HOUR = dt.timedelta(hours=1)
+RECENT_ORDER = {"conditions": [{"kind": "orders", "measure": "count", "operator": "gte",
+                                "value": 1, "period": {"last_days": 30},
+                                "aggregator": "all", "expected": True, "conditions": []}]}
+
+
+@pytest.fixture(autouse=True)
+def _incremental_however_many_changed(settings):
+    """Small stores: a few changed shoppers are a big share (the fallback has its own test)."""
+    settings.SEGMENTS_INCREMENTAL_MAX_SHARE = 1.0
+
+
+def incremental(segment, now):
+    result = refresh_segment(segment, now=now, incremental=True)
+    return result, result.modes[segment.pk]
+
+
+def execute(statement, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def segment_of(channel, conditions, **extra):
+    segment = create_segment(name="S", channel_id=channel["id"], conditions=conditions, **extra)
+    refresh_segment(segment, now=NOW)
+    return Segment.objects.get(pk=segment.pk)
+
+
+def test_nothing_changed_re_evaluates_nobody(channel):
+    a = UserFactory(email="a@shop.com")
+    UserFactory(email="b@else.com")
+    segment = segment_of(channel, EMAIL_SHOP)
+    assert members(segment) == {a["id"]}
+    result, mode = incremental(segment, NOW + HOUR)
+    assert mode == "incremental: 0 shoppers"
+    assert (result.joined, result.left) == (0, 0)
+    assert members(segment) == {a["id"]}
+
+
+def test_saleor_change_stamp_finds_the_changed_customer(channel):
+    a, b = UserFactory(email="a@shop.com"), UserFactory(email="b@else.com")
+    c = UserFactory(email="c@else.com")
+    segment = segment_of(channel, EMAIL_SHOP)
+    execute("UPDATE account_user SET email = 'b@shop.com', updated_at = clock_timestamp() "
+            "WHERE id = %s", [b["id"]])
+    execute("UPDATE account_user SET email = 'a@else.com', updated_at = clock_timestamp() "
+            "WHERE id = %s", [a["id"]])
+    execute("UPDATE account_user SET email = 'c@shop.com' WHERE id = %s", [c["id"]])  # no stamp
+    result, mode = incremental(segment, NOW + HOUR)
+    assert mode == "incremental: 2 shoppers"
+    assert members(segment) == {b["id"]}  # c's change showed neither a stamp nor an event ...
+    refresh_segment(segment, now=NOW + HOUR)
+    assert members(segment) == {b["id"], c["id"]}  # ... the full evaluation (safety net) sees it
+
+
+def test_a_new_customer_is_a_candidate(channel):
+    segment = segment_of(channel, EMAIL_SHOP)
+    new = UserFactory(email="new@shop.com", updated_at=dt.datetime.now(dt.UTC))
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
+    assert members(segment) == {new["id"]}
+
+
+def test_event_marks_find_changes_without_a_stamp(channel):
+    a = UserFactory(email="a@else.com")
+    segment = segment_of(channel, EMAIL_SHOP)
+    execute("UPDATE account_user SET email = 'a@shop.com' WHERE id = %s", [a["id"]])
+    execute("INSERT INTO saleor_segments_changedshopper (customer_id, at) "
+            "VALUES (%s, clock_timestamp())", [a["id"]])
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
+    assert members(segment) == {a["id"]}
+
+
+def test_marks_older_than_the_last_refresh_are_not_looked_at_again(channel):
+    a = UserFactory(email="a@else.com")
+    ChangedShopper.objects.create(customer_id=a["id"], at=dt.datetime.now(dt.UTC) - 2 * HOUR)
+    segment = segment_of(channel, EMAIL_SHOP)
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 0 shoppers"
+    with override_settings(SEGMENTS_INCREMENTAL_OVERLAP_SECONDS=3 * 3600):
+        assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
+
+
+def test_orders_leaving_a_window_are_found_by_their_dates(channel):
+    old, fresh = UserFactory(), UserFactory()
+    OrderFactory(user_id=old["id"], channel_id=channel["id"], created_at=NOW - 25 * 24 * HOUR)
+    OrderFactory(user_id=fresh["id"], channel_id=channel["id"], created_at=NOW - 2 * 24 * HOUR)
+    segment = segment_of(channel, RECENT_ORDER)
+    assert members(segment) == {old["id"], fresh["id"]}
+    assert incremental(segment, NOW + 24 * HOUR)[1] == "incremental: 0 shoppers"
+    result, mode = incremental(segment, NOW + 10 * 24 * HOUR)  # old's order is 35 days old
+    assert mode == "incremental: 1 shoppers"
+    assert members(segment) == {fresh["id"]}
+
+
+def test_changed_orders_are_found_by_their_stamp(channel):
+    a = UserFactory()
+    order = OrderFactory(user_id=a["id"], channel_id=channel["id"], status="draft",
+                         created_at=NOW - 24 * HOUR)
+    segment = segment_of(channel, RECENT_ORDER)
+    assert members(segment) == set()
+    execute("UPDATE order_order SET status = 'unfulfilled', updated_at = clock_timestamp() "
+            "WHERE id = %s", [order["id"]])
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
+    assert members(segment) == {a["id"]}
+
+
+def test_changed_carts_find_customers_and_visitors(channel):
+    a = UserFactory()
+    cart = CheckoutFactory(user_id=a["id"], channel_id=channel["id"])
+    visitor = CheckoutFactory(channel_id=channel["id"])
+    segment = segment_of(channel, {"conditions": [{"kind": "cart", "field": "total",
+                                                   "operator": "gte", "value": 50}]},
+                         apply_to="visitors_and_customers")
+    assert members(segment) == set()
+    for token in (cart["token"], visitor["token"]):
+        execute("UPDATE checkout_checkout SET total_gross_amount = 60, "
+                "last_change = clock_timestamp() WHERE token = %s", [token])
+    # a's cart is a customer's and (as every checkout) a visitor candidate, then found owned
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 3 shoppers"
+    assert members(segment) == {a["id"]}
+    assert set(VisitorMembership.objects.filter(segment=segment).values_list(
+        "checkout_token", flat=True)) == {visitor["token"]}
+
+
+def test_a_deleted_customer_an_event_reported_leaves(channel):
+    a = UserFactory(email="a@shop.com")
+    segment = segment_of(channel, EMAIL_SHOP)
+    execute("DELETE FROM account_user WHERE id = %s", [a["id"]])
+    ChangedShopper.objects.create(customer_id=a["id"], at=dt.datetime.now(dt.UTC))
+    result, _mode = incremental(segment, NOW + HOUR)
+    assert (result.joined, result.left, members(segment)) == (0, 1, set())
+
+
+def test_segment_of_segments_follows_the_other_segments_changes(channel):
+    a = UserFactory(email="a@else.com")
+    inner = segment_of(channel, EMAIL_SHOP)
+    outer = segment_of(channel, {"conditions": [{"kind": "segment", "operator": "is",
+                                                 "value": inner.pk}]})
+    execute("UPDATE account_user SET email = 'a@shop.com', updated_at = clock_timestamp() "
+            "WHERE id = %s", [a["id"]])
+    incremental(inner, NOW + HOUR)
+    assert members(inner) == {a["id"]}
+    with override_settings(SEGMENTS_INCREMENTAL_OVERLAP_SECONDS=0):
+        execute("UPDATE account_user SET updated_at = '2000-01-01' WHERE id = %s", [a["id"]])
+        assert incremental(outer, NOW + HOUR)[1] == "incremental: 1 shoppers"  # from the log
+    assert members(outer) == {a["id"]}
+
+
+@pytest.mark.parametrize("why, prepare", [
+    ("never refreshed", lambda s: Segment.objects.filter(pk=s.pk).update(
+        changes_seen_at=None)),
+    ("its definition changed", lambda s: update_segment(s, conditions={"conditions": [
+        {"kind": "customer.field", "field": "email", "operator": "contains",
+         "value": "@else.com"}]})),
+    ("periodic full evaluation (safety net)", lambda s: Segment.objects.filter(
+        pk=s.pk).update(last_full_refresh_at=dt.datetime.now(dt.UTC) - 25 * HOUR)),
+])
+def test_when_a_full_evaluation_runs_instead(channel, why, prepare):
+    UserFactory(email="a@shop.com")
+    segment = segment_of(channel, EMAIL_SHOP)
+    prepare(segment)
+    assert incremental(Segment.objects.get(pk=segment.pk), NOW + HOUR)[1] == f"full: {why}"
+    assert incremental(Segment.objects.get(pk=segment.pk), NOW + HOUR)[1].startswith(
+        "incremental")
+
+
+def test_time_going_back_is_evaluated_fully(channel):
+    segment = segment_of(channel, EMAIL_SHOP)
+    assert incremental(segment, NOW - HOUR)[1] == \
+        "full: evaluated at an earlier time than last refresh"
+
+
+def test_windows_that_cannot_be_range_scanned(channel):
+    last_login = segment_of(channel, {"conditions": [
+        {"kind": "customer.field", "field": "last_login", "operator": "in_last_days",
+         "value": 7}]})
+    assert incremental(last_login, NOW + HOUR)[1] == \
+        "full: customer.field: its time window cannot be range-scanned"
+    declare_field(source="metadata", key="birthday", value_type="date")
+    birthday = segment_of(channel, {"conditions": [
+        {"kind": "customer.metadata", "key": "birthday", "type": "date",
+         "operator": "in_last_days", "value": 7}]})
+    # a date in metadata moves with the UTC date only: within the same day, nothing crossed
+    assert incremental(birthday, NOW + HOUR)[1] == "incremental: 0 shoppers"
+    assert incremental(birthday, NOW + 13 * HOUR)[1] == \
+        "full: customer.metadata: its time window cannot be range-scanned"
+
+
+def test_date_joined_window_is_range_scanned(channel):
+    a = UserFactory(date_joined=NOW - 6 * 24 * HOUR)
+    segment = segment_of(channel, {"conditions": [
+        {"kind": "customer.field", "field": "date_joined", "operator": "in_last_days",
+         "value": 7}]})
+    assert members(segment) == {a["id"]}
+    assert incremental(segment, NOW + 2 * 24 * HOUR)[1] == "incremental: 1 shoppers"
+    assert members(segment) == set()
+
+
+def test_many_changes_are_evaluated_fully(channel, settings):
+    settings.SEGMENTS_INCREMENTAL_MAX_SHARE = 0.2
+    users = [UserFactory(email=f"u{i}@else.com") for i in range(10)]
+    segment = segment_of(channel, EMAIL_SHOP)
+    execute("UPDATE account_user SET email = replace(email, 'else', 'shop'), "
+            "updated_at = clock_timestamp() WHERE id = ANY(%s)", [[u["id"] for u in users[:3]]])
+    assert incremental(segment, NOW + HOUR)[1] == "full: 3 of about 10 shoppers changed"
+    assert len(members(segment)) == 3
+
+
+def test_a_kind_that_does_not_say_how_it_depends_on_time_is_evaluated_fully():
+    class Timed(Condition):
+        events = frozenset({Event.TIME})
+
+    class Timeless(Condition):
+        events = frozenset({Event.CUSTOMER})
+
+    assert Timed().windows() is None  # (the refresh then says "how it depends on time is
+    assert Timeless().windows() == ()  # unknown" and evaluates fully)
+
+
+def test_events_with_the_real_time_check_off_re_evaluate_only_their_shoppers(channel):
+    from saleor_segments.intake import shop_events
+    from saleor_segments.models import PendingRefresh
+    from saleor_segments.worker.tasks import refresh_pending_task
+
+    a = UserFactory(email="a@else.com")
+    segment = segment_of(channel, EMAIL_SHOP)
+    execute("UPDATE account_user SET email = 'a@shop.com' WHERE id = %s", [a["id"]])
+    assert shop_events.mark_changed(channel["id"], [a["id"]]) == 1
+    assert list(PendingRefresh.objects.values_list("full_refresh", flat=True)) == [False]
+    [summary] = refresh_pending_task.apply().get()
+    assert summary["modes"] == {str(segment.pk): "incremental: 1 shoppers"}
+    assert members(segment) == {a["id"]}
+
+    shop_events.mark_changed(channel["id"], [a["id"]])
+    assert shop_events.mark_pending(channel["id"]) == 1  # the catalogue: a full refresh wins
+    assert shop_events.mark_changed(channel["id"], [a["id"]]) == 0  # ... and stays
+    [summary] = refresh_pending_task.apply().get()
+    assert summary["modes"] == {str(segment.pk): "full: requested"}
+    assert shop_events.mark_changed(channel["id"]) == 1  # nobody named: full
+    assert list(PendingRefresh.objects.values_list("full_refresh", flat=True)) == [True]
+
+
+def test_pruned_views_and_old_marks(channel):
+    from saleor_segments.intake import activity
+    from saleor_segments.membership import changes
+
+    token = CheckoutFactory(channel_id=channel["id"])["token"]
+    for owner in ({"customer_id": 7}, {"checkout_token": token}):
+        activity.record_view(product_id=1, channel_id=channel["id"], at=NOW - 400 * 24 * HOUR,
+                             **owner)
+    assert activity.prune_views(365, now=NOW) == 2
+    assert set(ChangedShopper.objects.values_list("customer_id", "checkout_token")) == {
+        (7, None), (None, token)}
+    ChangedShopper.objects.update(at=dt.datetime.now(dt.UTC) - 26 * HOUR)
+    assert changes.prune() == 2
