@@ -605,21 +605,26 @@ def main():
 
     print("\none customer checked against 50 active segments (real-time check):")
     segments = fifty_segments()
-    latencies = []
     ids = rng.sample(range(1, args.customers + 1), 300)
     for pk in ids[:20]:
         check_customer(pk, now=NOW)  # warm caches and compiled definitions
-    for pk in ids[20:]:
-        started = time.perf_counter()
-        result = check_customer(pk, now=NOW)
-        latencies.append((time.perf_counter() - started) * 1000)
-        assert len(result.checked) >= 50
-    latencies.sort()
-    p95 = latencies[int(len(latencies) * 0.95)]
-    median = statistics.median(latencies)
-    print(f"  median {median:.2f} ms (target < 2 ms: {verdict(median < 2)}), p95 {p95:.2f} ms "
-          f"(target < 5 ms: {verdict(p95 < 5)}) over {len(latencies)} customers "
-          f"({len(segments)} bench segments + the above; {load()})")
+    # the new segments were never refreshed, so a customer's first check writes its joins; the
+    # next check of the same customers is the one an event brings (memberships current)
+    for label in ("first check (writes the joins)", "next check (an event)"):
+        latencies, writes = [], 0
+        for pk in ids[20:]:
+            started = time.perf_counter()
+            result = check_customer(pk, now=NOW)
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert len(result.checked) >= 50
+            writes += bool(result.joined or result.left)
+        latencies.sort()
+        p95 = latencies[int(len(latencies) * 0.95)]
+        median = statistics.median(latencies)
+        print(f"  {label}: median {median:.2f} ms (target < 2 ms: {verdict(median < 2)}), "
+              f"p95 {p95:.2f} ms (target < 5 ms: {verdict(p95 < 5)}) over {len(latencies)} "
+              f"customers, {writes} wrote ({len(segments)} bench segments + the above; "
+              f"{load()})", flush=True)
 
     print("\ncheckout_updated handled by the event intake (real-time check, same segments):")
     with connection.cursor() as cursor:
