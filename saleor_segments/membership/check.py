@@ -147,6 +147,12 @@ _RESTORE = sql("SELECT {}", join(", ", [
     sql("set_config({}, split_part(current_setting({}), ',', {}), true)", value(k),
         value(_SAVED), str(i)) for i, k in enumerate(_SETTINGS, start=1)]))
 _SAVEPOINT = "saleor_segments_check"
+# a check in a transaction of its own does not wait for the disk to confirm its commit: what it
+# writes is derived (the next check or refresh writes it again), and a crash loses at most the
+# last moment's joins and leaves together with their log rows, never one without the other.
+# Inside a caller's transaction the caller's setting stands.
+_ASYNC_COMMIT = sql("set_config({}, {}, true), {}", value("synchronous_commit"), value("off"),
+                    _SAVE_AND_SET)
 
 
 def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id: int | None,
@@ -166,8 +172,8 @@ def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id:
         steps: list = [] if own else [Fragment(f"SAVEPOINT {_SAVEPOINT}")]
         answer = len(steps) + 1  # the step whose first row starts with the stamp
         if found:
-            steps += [_lock(subject, shopper, ids, _SAVE_AND_SET),
-                      (found, found.params(shopper, now, combined, stamp, reason))]
+            steps += [_lock(subject, shopper, ids, _ASYNC_COMMIT if own else _SAVE_AND_SET),
+                      (found, found.params(shopper, now, combined, stamp or "", reason))]
             steps += [] if own else [_RESTORE]
         else:
             answer -= 1
