@@ -236,9 +236,10 @@ def _undo(raw: psycopg.Connection) -> None:
 
 
 _NEVER_BY_COUNT = sys.maxsize  # prepare only what is asked to be (prepare=True)
-# statements a connection keeps (the driver deallocates the least used beyond): one per kind of
-# shopper, and those of definitions changed since (a plan of fifty segments takes megabytes)
-_KEEP_PREPARED = 4
+# statements a connection keeps (the driver deallocates the least used beyond): the check's
+# per kind of shopper and those of definitions changed since (a plan of fifty segments takes
+# megabytes), and the small ones taking the locks
+_KEEP_PREPARED = 6
 
 
 def _run(raw: psycopg.Connection, statements: list) -> list:
@@ -256,9 +257,10 @@ def _run(raw: psycopg.Connection, statements: list) -> list:
     try:
         with raw.pipeline() if together else nullcontext():
             for part in statements:
-                if isinstance(part, Fragment):
+                if isinstance(part, Fragment):  # the locks and settings: prepared too
                     cursor: psycopg.Cursor = psycopg.Cursor(raw)
-                    cursor.execute(part.sql, list(part.params) if part.params else None)
+                    cursor.execute(part.sql, list(part.params) if part.params else None,
+                                   prepare=bool(part.params))
                 else:
                     cursor = psycopg.RawCursor(raw)
                     cursor.execute(part[0].text, part[1], prepare=True)
