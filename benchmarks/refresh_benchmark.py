@@ -523,6 +523,8 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep existing generated data")
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--only-checks", action="store_true", help="skip the refresh table")
+    parser.add_argument("--only-refresh", action="store_true",
+                        help="the refresh table (and split refresh) only, no shopper checks")
     parser.add_argument("--split-parts", type=int, default=4,
                         help="parts of the split refresh (0: skip that table)")
     parser.add_argument("--split-workers", type=int, default=os.cpu_count() or 2,
@@ -602,6 +604,8 @@ def main():
 
     if args.split_parts and not args.only_checks:
         split_table(args.split_parts, args.split_workers)
+    if args.only_refresh:
+        return
 
     print("\none customer checked against 50 active segments (real-time check):")
     segments = fifty_segments()
