@@ -12,3 +12,5 @@ def install() -> None:
 
     events.memberships_changed.connect(wake_dispatch, dispatch_uid="segments-webhooks-refresh")
     events.shopper_checked.connect(wake_dispatch, dispatch_uid="segments-webhooks-check")
+    # a deleted segment's members leave (logged) in the deletion's transaction
+    events.segment_withdrawn.connect(wake_dispatch, dispatch_uid="segments-webhooks-withdrawn")

@@ -15,13 +15,14 @@ def new_secret() -> str:
 
 class MembershipSubscription(models.Model):
     """A target URL (HMAC-signed with ``secret``) or a Saleor App (``app_id``: Saleor's JWS)
-    told about joins and/or leaves of ``segments``."""
+    told about joins and/or leaves of the segments ``segment_ids``."""
 
     name = models.CharField(max_length=255)
     target_url = models.URLField(max_length=URL_MAX_LENGTH)
     app_id = models.IntegerField(null=True, blank=True, help_text="Saleor App id")
     secret = models.CharField(max_length=128, blank=True, default="")
-    segments = models.ManyToManyField("saleor_segments.Segment", related_name="subscriptions")
+    # plain ids, no foreign key: a deleted segment's last leaves are still delivered
+    segment_ids = models.JSONField(default=list, help_text="ids of the segments")
     on_join = models.BooleanField(default=True)
     on_leave = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)

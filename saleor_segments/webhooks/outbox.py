@@ -103,7 +103,7 @@ def collect(subscription_id: int, batch_size: int | None = None) -> list[Members
             return []
         params = {"subscription": subscription.pk, "position": subscription.position,
                   "horizon": horizon(), "actions": subscription.actions,
-                  "segments": list(subscription.segments.values_list("pk", flat=True)),
+                  "segments": [int(pk) for pk in subscription.segment_ids],
                   "limit": batch_size * MAX_BATCHES_PER_RUN}
         with connection.cursor() as cursor:
             cursor.execute(_FRESH, params)

@@ -45,12 +45,10 @@ def create_subscription(*, name: str, target_url: str, segment_ids: list[int],
     if problems:
         raise SubscriptionError(problems)
     secret = "" if app_id is not None else new_secret()
-    with transaction.atomic():
-        subscription = MembershipSubscription.objects.create(
-            name=name.strip(), target_url=target_url, app_id=app_id, secret=secret,
-            on_join="joined" in actions, on_leave="left" in actions, is_active=is_active,
-            position=horizon(include_own=True))
-        subscription.segments.set(segment_ids)
+    subscription = MembershipSubscription.objects.create(
+        name=name.strip(), target_url=target_url, app_id=app_id, secret=secret,
+        segment_ids=sorted(set(segment_ids)), on_join="joined" in actions,
+        on_leave="left" in actions, is_active=is_active, position=horizon(include_own=True))
     return Created(subscription, secret)
 
 
@@ -60,7 +58,7 @@ def update_subscription(subscription: MembershipSubscription, *, rotate_secret: 
     ``is_active``); ``rotate_secret`` makes a new secret, returned once."""
     current = {"name": subscription.name, "target_url": subscription.target_url,
                "actions": subscription.actions, "app_id": subscription.app_id,
-               "segment_ids": list(subscription.segments.values_list("pk", flat=True))}
+               "segment_ids": None}  # kept ones are not checked (one may be deleted since)
     given = {k: v for k, v in changes.items() if v is not None}
     problems = _check(**{**current, **{k: v for k, v in given.items() if k != "is_active"}})
     if rotate_secret and subscription.app_id is not None:
@@ -83,9 +81,9 @@ def update_subscription(subscription: MembershipSubscription, *, rotate_secret: 
             subscription.is_active = given["is_active"]
         if rotate_secret:
             subscription.secret = secret = new_secret()
-        subscription.save()
         if "segment_ids" in given:
-            subscription.segments.set(given["segment_ids"])
+            subscription.segment_ids = sorted(set(given["segment_ids"]))
+        subscription.save()
     return Created(subscription, secret)
 
 
@@ -105,8 +103,9 @@ def redeliver(delivery: MembershipDelivery) -> MembershipDelivery:
     return delivery
 
 
-def _check(*, name: str, target_url: str, segment_ids: list[int], actions: list[str],
+def _check(*, name: str, target_url: str, segment_ids: list[int] | None, actions: list[str],
            app_id: int | None) -> list[Problem]:
+    """Problems of the given values; ``segment_ids`` None: not given (not checked)."""
     problems = []
     if not (name or "").strip():
         problems.append(Problem("name", "required", "Give the subscription a name."))
@@ -114,7 +113,9 @@ def _check(*, name: str, target_url: str, segment_ids: list[int], actions: list[
         problems.append(Problem("name", "invalid", f"At most {NAME_MAX_LENGTH} printable "
                                                    "characters."))
     problems += _check_url(target_url)
-    if not segment_ids:
+    if segment_ids is None:
+        pass
+    elif not segment_ids:
         problems.append(Problem("segments", "required", "Choose at least one segment."))
     else:
         missing = set(segment_ids) - set(Segment.objects.filter(

@@ -131,7 +131,7 @@ def test_update_changes_and_validates(api, segment, channel):
     bad = api.admin(UPDATE, {"id": sub_id, "input": {"segments": []}})[
         "segmentSubscriptionUpdate"]
     assert [(e["field"], e["code"]) for e in bad["errors"]] == [("segments", "REQUIRED")]
-    assert MembershipSubscription.objects.get().segments.get() == other
+    assert MembershipSubscription.objects.get().segment_ids == [other.pk]
 
 
 def test_delete(api, segment):

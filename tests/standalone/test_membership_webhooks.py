@@ -395,3 +395,20 @@ def test_a_failing_subscription_check_never_breaks_the_refresh(channel, wake_up,
     monkeypatch.setattr(MembershipSubscription.objects, "filter", broken)
     assert refresh_segment(segment).joined == 1
     assert "could not check for subscriptions" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_segments_members_are_told_they_left(channel, receiver):
+    from saleor_segments.services.segments import delete_segment
+
+    UserFactory(email="a@shop.com")
+    segment = shop_segment(channel)
+    created = subscribe(segment, receiver.url)
+    refresh_segment(segment)
+    pk = segment.pk
+    delete_segment(segment)
+    deliver(created.subscription)
+    changes = [c for p in receiver.payloads() for c in p["changes"]]
+    assert [(c["action"], c["reason"]) for c in changes] == [("joined", "refresh"),
+                                                            ("left", "segment_deleted")]
+    assert changes[1]["segment"] == {"id": _gid("Segment", pk), "name": None}

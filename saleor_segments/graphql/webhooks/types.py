@@ -4,6 +4,7 @@ subscription's secret is never a field: the create (or a rotating update) return
 import graphene
 from graphene import relay
 
+from ...models import Segment as SegmentModel
 from ...webhooks.models import MembershipDelivery, MembershipSubscription
 from ..core.connection import CountableConnection, paginate_queryset
 from ..core.ids import global_id
@@ -93,7 +94,8 @@ class SegmentSubscription(graphene.ObjectType):
     target_url = graphene.String(required=True)
     app_id = graphene.ID(description="The Saleor App it delivers to (Saleor signs them).")
     events = graphene.List(graphene.NonNull(SegmentMembershipEventEnum), required=True)
-    segments = graphene.List(graphene.NonNull(Segment), required=True)
+    segments = graphene.List(graphene.NonNull(Segment), required=True,
+                             description="Its segments (a deleted one no longer shows).")
     is_active = graphene.Boolean(required=True)
     has_secret = graphene.Boolean(required=True, description="Deliveries are HMAC-signed "
                                                              "(the secret was shown once).")
@@ -120,7 +122,7 @@ class SegmentSubscription(graphene.ObjectType):
 
     @staticmethod
     def resolve_segments(root, _info):
-        return list(root.segments.all())
+        return list(SegmentModel.objects.filter(pk__in=root.segment_ids).order_by("pk"))
 
     @staticmethod
     def resolve_has_secret(root, _info):
