@@ -11,6 +11,7 @@ const ContentPages = lazy(() => import("./pages/ContentPages"));
 const CustomerWidget = lazy(() => import("./pages/CustomerWidget"));
 const DiscountPopup = lazy(() => import("./pages/DiscountPopup"));
 const Reports = lazy(() => import("./pages/Reports"));
+const MembershipEvents = lazy(() => import("./pages/MembershipEvents"));
 
 const MANAGE_USERS = "MANAGE_USERS";
 
@@ -30,7 +31,7 @@ function Waiting() {
   return <Box padding={8}><Text color="default2">Connecting to the Dashboard…</Text></Box>;
 }
 
-export type Nav = { view: "segments" } | { view: "segment"; id: string | null } | { view: "reports" } | { view: "fields" } | { view: "blocks" } | { view: "rules" };
+export type Nav = { view: "segments" } | { view: "segment"; id: string | null } | { view: "reports" } | { view: "events" } | { view: "fields" } | { view: "blocks" } | { view: "rules" };
 
 export function App() {
   const bridge = useBridge();
@@ -38,7 +39,7 @@ export function App() {
   useEffect(() => setTheme(bridge.theme === "dark" ? "defaultDark" : "defaultLight"), [bridge.theme]);
   const route = routeOf(window.location.pathname, window.location.search);
   const [nav, go] = useState<Nav>(() => (route.page === "home" && route.segment ? { view: "segment", id: route.segment }
-    : route.page === "home" && route.reports ? { view: "reports" } : { view: "segments" }));
+    : route.page === "home" && route.reports ? { view: "reports" } : route.page === "home" && route.events ? { view: "events" } : { view: "segments" }));
   const setNav = (next: Nav) => {
     go(next);
     bridge.route(pathOf(next));
@@ -58,6 +59,7 @@ export function App() {
               <Tabs current={nav.view} onChange={(view) => setNav({ view } as Nav)} tabs={[
                 { value: "segments", label: "Customer segments" },
                 { value: "reports", label: "Reports" },
+                { value: "events", label: "Membership events" },
                 { value: "fields", label: "Customer fields for segments" },
                 { value: "blocks", label: "Content blocks" },
                 { value: "rules", label: "Related product rules" },
@@ -67,6 +69,7 @@ export function App() {
           {nav.view === "segments" && <SegmentList open={(id) => setNav({ view: "segment", id })} />}
           {nav.view === "segment" && <SegmentEditor id={nav.id} back={() => setNav({ view: "segments" })} onSaved={(id) => setNav({ view: "segment", id })} />}
           {nav.view === "reports" && <Reports />}
+          {nav.view === "events" && <MembershipEvents />}
           {nav.view === "fields" && <CustomerFields />}
           {nav.view === "blocks" && <ContentPages what="blocks" />}
           {nav.view === "rules" && <ContentPages what="rules" />}

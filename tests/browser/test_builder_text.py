@@ -138,3 +138,56 @@ def test_a_cheap_definition_saves_without_a_question(dashboard, shop):
     dashboard.page.wait_for_function(
         "window.__actions.some(a => a.type === 'notification' && a.payload.status === 'success')")
     assert app.get_by_test_id("cost-confirm").count() == 0
+
+
+def test_leaving_the_text_tab_with_problems_asks_first(dashboard, shop):
+    channel, _people = shop
+    CustomerField.objects.create(source="metadata", key="gender", label="Gender",
+                                 value_type="string")
+    created = dashboard.api("""mutation($c: ID!, $t: JSONString!) { segmentCreate(input: {
+        name: "Women", channel: $c, conditions: $t}) { segment { id } } }""", {
+        "c": gid("Channel", channel["id"]), "t": json.dumps({"conditions": [
+            {"kind": "customer.metadata", "source": "metadata", "key": "gender", "type": "string",
+             "operator": "is", "value": "female"}]})})
+    app = dashboard.open(f"segments/{created['segmentCreate']['segment']['id']}")
+    app.get_by_role("tab", name="Conditions").click()
+    app.get_by_role("tab", name="Text").click()
+    text = app.get_by_label("Conditions as text")
+    text.wait_for(timeout=TIMEOUT)
+    printed = text.input_value()
+
+    # typed and left at once (before the pause that reads it): read now, the builder follows
+    text.fill('all {\n  customer.metadata(gender) is "male"\n}\n')
+    app.get_by_role("tab", name="Visual").click()
+    value = app.locator("[data-kind='customer.metadata']").get_by_label("Value")
+    value.wait_for(timeout=TIMEOUT)
+    assert value.input_value() == "male"
+
+    # with a problem: the merchant stays on the tab, told what leaving would drop
+    app.get_by_role("tab", name="Text").click()
+    text.fill('all {\n  customer.metadata(gender) is\n}\n')
+    app.get_by_role("tab", name="Visual").click()
+    warning = app.get_by_test_id("text-leave-warning")
+    warning.wait_for(timeout=TIMEOUT)
+    assert "1 problem" in warning.inner_text() and "drops what you typed" in warning.inner_text()
+    assert app.get_by_role("tab", name="Text").get_attribute("aria-selected") == "true"
+    assert text.input_value() == 'all {\n  customer.metadata(gender) is\n}\n'
+    dashboard.screenshot("builder-text-leave-warning")
+    app.get_by_role("button", name="Stay and fix the text").click()
+    warning.wait_for(state="detached", timeout=TIMEOUT)
+    app.get_by_role("tab", name="General Properties").click()  # another tab of the page: asked too
+    warning.wait_for(timeout=TIMEOUT)
+    assert app.get_by_label("Segment name").count() == 0
+    app.get_by_role("button", name="Leave and drop the text").click()
+    app.get_by_label("Segment name").wait_for(timeout=TIMEOUT)
+    app.get_by_role("tab", name="Conditions").click()
+    text.wait_for(timeout=TIMEOUT)  # the text of the definition the builder kept
+    assert text.input_value() == printed.replace('"female"', '"male"')
+
+    # fixed before leaving: no question
+    text.fill('all {\n  customer.metadata(gender) is "female"\n}\n')
+    app.get_by_role("tab", name="Visual").click()
+    value.wait_for(timeout=TIMEOUT)
+    assert value.input_value() == "female"
+    assert app.get_by_test_id("text-leave-warning").count() == 0
+    assert dashboard.real_errors() == []

@@ -3,7 +3,7 @@
 // (segmentConditionsParse) and, when it is valid, hands the tree back to the visual builder,
 // so the two tabs always show one definition. Problems stand at their line and column.
 import { Box, Button, Text, vars } from "@saleor/macaw-ui";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type MutableRefObject } from "react";
 import { ErrorText, Message } from "../components/ui";
 import { gql } from "../lib/api";
 import { CONDITIONS_PARSE, CONDITIONS_PRINT, type ConditionsText } from "../lib/queries";
@@ -12,12 +12,17 @@ import { load, save, type Tree } from "./tree";
 
 type Problem = TextError & { field: string | null };
 
+/** What the page asks the Text tab before the merchant leaves it: read what is typed now
+ * (handing a valid tree to the builder) and say how many problems it has. */
+export type TextHandle = { flush: () => Promise<number> };
+
 async function parse(text: string, applyTo: string): Promise<ConditionsText> {
   return (await gql<{ segmentConditionsParse: ConditionsText }>(CONDITIONS_PARSE, { text, applyTo })).segmentConditionsParse;
 }
 
-export function TextEditor({ tree, applyTo, setTree, onProblems }: {
+export function TextEditor({ tree, applyTo, setTree, onProblems, handle }: {
   tree: Tree; applyTo: string; setTree: (tree: Tree) => void; onProblems: (count: number) => void;
+  handle?: MutableRefObject<TextHandle | null>;
 }) {
   const [text, setText] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -75,7 +80,23 @@ export function TextEditor({ tree, applyTo, setTree, onProblems }: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text, applyTo]);
 
-  // leaving the tab with text not yet read: read it now, so no keystroke is lost
+  useEffect(() => {
+    if (!handle) return;
+    handle.current = {
+      flush: async () => {
+        const { text: last, applyTo: scope } = latest.current;
+        if (last == null || last === accepted.current) return 0;
+        const result = await parse(last, scope);
+        apply(result, last);
+        return result.errors.length;
+      },
+    };
+    return () => {
+      handle.current = null;
+    };
+  });
+
+  // unmounted with text not yet read (e.g. saved and left): read it now, so no keystroke is lost
   useEffect(() => () => {
     const { text: last, applyTo: scope, setTree: hand } = latest.current;
     if (last == null || last === accepted.current) return;
@@ -98,7 +119,7 @@ export function TextEditor({ tree, applyTo, setTree, onProblems }: {
   if (text == null) return <Message>Writing the conditions as text…</Message>;
   const shown = problems.length ? problems : printProblems;
   const status = checking ? "Checking…" : problems.length
-    ? `${problems.length} problem${problems.length === 1 ? "" : "s"}: the visual builder keeps the last valid definition.`
+    ? `${problems.length} problem${problems.length === 1 ? "" : "s"}: fix ${problems.length === 1 ? "it" : "them"} before leaving this tab or saving (the visual builder still holds the last valid definition).`
     : printProblems.length ? "The visual definition has problems (below): fix them there, or write the conditions here."
     : "Valid: the visual builder shows the same definition.";
   return (

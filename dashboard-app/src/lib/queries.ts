@@ -101,3 +101,32 @@ export const ADMIN_EVENTS = `query AdminEvents($objectType: SegmentAdminObjectEn
   segmentAdminEvents(objectType: $objectType, objectId: $objectId, action: $action, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
     edges { cursor node { id objectType objectId objectName action before after actorKind userId appId actorName at } } } }`;
+
+// Membership events (saleor_segments/graphql/webhooks): subscriptions of a URL or a Saleor App
+// to joins and leaves of segments, and their deliveries.
+export type MembershipEventKind = "JOINED" | "LEFT";
+export type DeliveryStatus = "PENDING" | "SUCCESS" | "FAILED";
+export type Subscription = { id: string; name: string; targetUrl: string; appId: string | null; events: MembershipEventKind[];
+  segments: { id: string; name: string }[]; isActive: boolean; hasSecret: boolean; createdAt: string; updatedAt: string;
+  failed: { totalCount: number | null } };
+export type Delivery = { id: string; status: DeliveryStatus; attempts: number; responseCode: number | null; lastError: string | null;
+  changeIds: number[]; createdAt: string; nextAttemptAt: string | null; lastAttemptAt: string | null; deliveredAt: string | null };
+const SUBSCRIPTION_FIELDS = `id name targetUrl appId events segments { id name } isActive hasSecret createdAt updatedAt
+  failed: deliveries(status: FAILED, first: 1) { totalCount }`;
+const DELIVERY_FIELDS = "id status attempts responseCode lastError changeIds createdAt nextAttemptAt lastAttemptAt deliveredAt";
+export const SUBSCRIPTIONS = `query Subscriptions($first: Int, $after: String) {
+  segmentSubscriptions(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { ${SUBSCRIPTION_FIELDS} } } } }`;
+export const SUBSCRIPTION_CREATE = `mutation SubscriptionCreate($input: SegmentSubscriptionCreateInput!) {
+  segmentSubscriptionCreate(input: $input) { errors { field code message } secret segmentSubscription { ${SUBSCRIPTION_FIELDS} } } }`;
+export const SUBSCRIPTION_UPDATE = `mutation SubscriptionUpdate($id: ID!, $input: SegmentSubscriptionUpdateInput!) {
+  segmentSubscriptionUpdate(id: $id, input: $input) { errors { field code message } secret segmentSubscription { ${SUBSCRIPTION_FIELDS} } } }`;
+export const SUBSCRIPTION_DELETE = `mutation SubscriptionDelete($id: ID!) {
+  segmentSubscriptionDelete(id: $id) { errors { field code message } segmentSubscription { id } } }`;
+export const DELIVERIES = `query Deliveries($subscription: ID!, $status: SegmentDeliveryStatusEnum, $first: Int, $after: String) {
+  segmentMembershipDeliveries(subscription: $subscription, status: $status, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { ${DELIVERY_FIELDS} } } } }`;
+export const DELIVERY_RETRY = `mutation DeliveryRetry($id: ID!) {
+  segmentMembershipDeliveryRetry(id: $id) { errors { field code message } delivery { ${DELIVERY_FIELDS} } } }`;

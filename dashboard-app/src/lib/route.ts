@@ -1,7 +1,7 @@
 // Which page the Dashboard opened: the path below <plugin>/app/ (one of the extension urls of
 // the manifest) and the mount's query parameters (customerId, voucherId, discountId, ...).
 export type Route =
-  | { page: "home"; segment?: string; reports?: boolean }
+  | { page: "home"; segment?: string; reports?: boolean; events?: boolean }
   | { page: "customer-widget"; customerId: string | null }
   | { page: "discount-segments"; discountId: string | null }
   | { page: "voucher-segments"; voucherId: string | null };
@@ -21,6 +21,7 @@ export function routeOf(pathname: string, search: string): Route {
     default: {
       const match = /^segments\/([^/]+)$/.exec(rest);
       if (match) return { page: "home", segment: decodeURIComponent(match[1]!) };
+      if (rest === "events") return { page: "home", events: true };
       return rest === "reports" ? { page: "home", reports: true } : { page: "home" };
     }
   }
@@ -30,5 +31,5 @@ export function routeOf(pathname: string, search: string): Route {
  * the inverse of routeOf. */
 export function pathOf(nav: { view: string; id?: string | null }): string {
   if (nav.view === "segment" && nav.id) return `/segments/${encodeURIComponent(nav.id)}`;
-  return nav.view === "reports" ? "/reports" : "/";
+  return nav.view === "reports" ? "/reports" : nav.view === "events" ? "/events" : "/";
 }

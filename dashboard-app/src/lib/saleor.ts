@@ -58,3 +58,10 @@ export async function attributeSlugs(text: string): Promise<{ slug: string; name
   const data = await saleorGql<any>(`query($search: String) { attributes(first: 20, filter: {search: $search, type: PRODUCT_TYPE}) { edges { node { id name slug } } } }`, { search: text });
   return (data.attributes?.edges ?? []).map((e: any) => ({ slug: e.node.slug, name: e.node.name }));
 }
+
+/** Saleor's active Apps (a subscription's target); Saleor asks MANAGE_APPS for this list, so
+ * it may be refused: the page then takes the App's ID as typed. */
+export async function activeApps(): Promise<Named[]> {
+  const data = await saleorGql<any>("query { apps(first: 100, filter: {isActive: true}) { edges { node { id name } } } }");
+  return (data.apps?.edges ?? []).map((e: any) => ({ id: e.node.id, name: e.node.name ?? e.node.id }));
+}

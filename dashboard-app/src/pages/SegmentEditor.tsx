@@ -4,7 +4,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { NoPermission } from "../App";
 import { Builder } from "../builder/Builder";
-import { TextEditor } from "../builder/TextEditor";
+import { TextEditor, type TextHandle } from "../builder/TextEditor";
 import { KINDS_QUERY, type ConditionKinds } from "../builder/kinds";
 import { errorsByNode, load, nodePaths, save, type Tree } from "../builder/tree";
 import { Card, ErrorText, Message, NativeSelect, Page, Tabs, TextInput } from "../components/ui";
@@ -38,6 +38,8 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
   const [textProblems, setTextProblems] = useState(0);
   const [confirmedCost, setConfirmedCost] = useState<string | null>(null);
   const [askingCost, setAskingCost] = useState(false);
+  const textHandle = useRef<TextHandle | null>(null);
+  const [leaving, setLeaving] = useState<{ problems: number; go: () => void } | null>(null);
   const segment = existing.data ?? null;
 
   useEffect(() => {
@@ -62,6 +64,20 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
 
   const definition = JSON.stringify(conditions);
   const cost = preview.data?.errors.length ? null : preview.data?.cost;
+
+  /** Leaving the Text tab: what is typed is read first; with problems the merchant is asked,
+   * instead of the builder silently keeping the last valid definition. */
+  async function leaveText(go: () => void) {
+    if (!(tab === "conditions" && conditionsTab === "text") || !textHandle.current) return go();
+    let problems: number;
+    try {
+      problems = await textHandle.current.flush();
+    } catch {
+      problems = 1;
+    }
+    if (problems > 0) setLeaving({ problems, go });
+    else go();
+  }
 
   async function submit(costConfirmed = false) {
     if (conditionsTab === "text" && textProblems > 0) {
@@ -111,7 +127,7 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
         </Box>
       ) : <Button onClick={() => submit()} disabled={saving}>{saving ? "Saving…" : "Save"}</Button>}
     </>}>
-      <Tabs tabs={tabs} current={tab} onChange={setTab} />
+      <Tabs tabs={tabs} current={tab} onChange={(t) => t !== tab && leaveText(() => setTab(t))} />
       {tab === "general" && (
         <Card title="General Properties">
           <TextInput label="Segment name" value={form.name} onChange={(name) => setForm({ ...form, name })} error={!!fieldError("name")} />
@@ -136,8 +152,26 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
       {tab === "conditions" && (
         <Box display="grid" gap={4} style={{ gridTemplateColumns: "minmax(0, 2fr) minmax(260px, 1fr)" }}>
           <Card title="Conditions">
-            <Tabs current={conditionsTab} onChange={(t) => { setConditionsTab(t); if (t === "visual") setTextProblems(0); }}
+            <Tabs current={conditionsTab} onChange={(t) => t !== conditionsTab && (t === "visual"
+              ? leaveText(() => { setConditionsTab("visual"); setTextProblems(0); }) : setConditionsTab(t))}
               tabs={[{ value: "visual", label: "Visual" }, { value: "text", label: "Text" }]} />
+            {leaving && conditionsTab === "text" && (
+              <Box display="flex" flexDirection="column" gap={2} padding={3} borderRadius={4} borderStyle="solid" borderWidth={1}
+                borderColor="critical1" role="alertdialog" aria-label="The text has problems" data-testid="text-leave-warning">
+                <Text size={3} fontWeight="bold" color="critical1">
+                  The text has {leaving.problems} problem{leaving.problems === 1 ? "" : "s"}: it was not taken over.
+                </Text>
+                <Text size={2}>
+                  The visual builder still holds the last valid definition. Leaving now drops what you typed here.
+                </Text>
+                <Box display="flex" gap={2}>
+                  <Button variant="secondary" onClick={() => setLeaving(null)}>Stay and fix the text</Button>
+                  <Button variant="error" onClick={() => { const { go } = leaving; setLeaving(null); setTextProblems(0); go(); }}>
+                    Leave and drop the text
+                  </Button>
+                </Box>
+              </Box>
+            )}
             {conditionsTab === "visual" && <>
               <Builder kinds={kinds.data} applyTo={form.applyTo} tree={tree} setTree={(t) => { setTree(t); setErrors([]); }} errors={nodeErrors} readOnly={false} scope="shopper" />
               <details>
@@ -146,7 +180,7 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
               </details>
             </>}
             {conditionsTab === "text" && (
-              <TextEditor tree={tree} applyTo={form.applyTo} setTree={(t) => { setTree(t); setErrors([]); }} onProblems={setTextProblems} />
+              <TextEditor tree={tree} applyTo={form.applyTo} setTree={(t) => { setTree(t); setErrors([]); }} onProblems={(n) => { setTextProblems(n); if (n === 0) setLeaving(null); }} handle={textHandle} />
             )}
           </Card>
           <Card title="Preview">
