@@ -155,7 +155,6 @@ def _stage_candidates(segments: list, subject: str, table: MembershipTable,
                 plans[s.pk].full = f"{found[s.pk]} of about {int(total)} shoppers changed"
         if too_many:
             cursor.execute(f"DELETE FROM {CANDIDATES} WHERE segment_id = ANY(%s)", [too_many])
-        cursor.execute(f"ANALYZE {CANDIDATES}")
     return [s for s in segments if s.pk not in too_many and found.get(s.pk)]
 
 
