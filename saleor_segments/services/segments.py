@@ -51,7 +51,7 @@ def validate_conditions(data, apply_to: ApplyTo, segment_id: int | None = None) 
 
 def create_segment(*, name: str, channel_id: int, conditions: dict,
                    apply_to: str = ApplyTo.CUSTOMERS.value, description: str = "",
-                   status: str = Segment.Status.ACTIVE) -> Segment:
+                   status: str = str(Segment.Status.ACTIVE)) -> Segment:
     errors = _check_fields(name=name, apply_to=apply_to, status=status)
     if errors:
         raise ConditionValidationError(errors)

@@ -20,14 +20,15 @@ logger = logging.getLogger(__name__)
 
 CACHE_KEY = "saleor_segments:discount_restrictions:v1"
 CACHE_SECONDS = 300
-PROMOTION, VOUCHER = DiscountRestriction.Kind.PROMOTION, DiscountRestriction.Kind.VOUCHER
+# the kinds' values (plain str, as the cached map's keys and as mypy sees them without Django stubs)
+PROMOTION, VOUCHER = str(DiscountRestriction.Kind.PROMOTION), str(DiscountRestriction.Kind.VOUCHER)
 
 
 def restrictions() -> dict[str, dict[str, tuple[int, ...]]]:
     """{kind: {discount id: segment ids}} of every restricted discount (cached)."""
     found = cache.get(CACHE_KEY)
     if found is None:
-        found = {PROMOTION.value: {}, VOUCHER.value: {}}
+        found = {PROMOTION: {}, VOUCHER: {}}
         through = DiscountRestriction.segments.through
         links: dict[int, list[int]] = {}
         for restriction_id, segment_id in through.objects.values_list("discountrestriction_id",

@@ -100,7 +100,7 @@ def _discount(mutation_name: str, data: dict) -> tuple[str, list | None]:
     row = models.DiscountRestriction.objects.filter(kind=kind, discount_id=str(discount_id)
                                                     ).first()  # (not the cache: this change)
     ids = None if row is None else list(row.segments.values_list("pk", flat=True))
-    return f"{kind.value}:{discount_id}", ids
+    return f"{kind}:{discount_id}", ids
 
 
 def start(mutation_name: str, info, data: dict) -> Recording | None:
