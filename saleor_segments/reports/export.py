@@ -1,6 +1,6 @@
 """Exports of customers to CSV or XLSX, streamed: rows come from a server-side cursor in
-batches and go straight to the file (csv writer; openpyxl's write-only workbook, which Saleor
-already ships), so memory stays constant whatever the number of rows."""
+batches, formatted by PostgreSQL, and go straight to the file (csv writer; XlsxWriter in its
+constant-memory mode), so memory stays constant whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from ..conf import app_settings
 from ..membership.members import (
     GRID_COLUMNS,
     GRID_EXPRESSIONS,
-    GRID_SELECT,
     SORT_COLUMNS,
     MemberFilter,
     grid_from,
@@ -100,7 +99,7 @@ def csv_select() -> str:
     return "SELECT " + ", ".join(columns)
 
 
-def rows(export: ExportFile, progress=None, select: str = GRID_SELECT):
+def rows(export: ExportFile, select: str, progress=None):
     """The grid's rows of an export, in its sort order, from a server-side cursor (the
     caller holds a transaction); ``progress(n)`` after each batch."""
     params = export.params
@@ -111,7 +110,6 @@ def rows(export: ExportFile, progress=None, select: str = GRID_SELECT):
     connection.ensure_connection()
     with connection.connection.cursor(name=f"segments_export_{export.pk}") as cursor:
         cursor.itersize = BATCH
-        _fast_timestamps(cursor)
         cursor.execute(f"{select} {joins} ORDER BY {column} {direction}, "
                        f"m.customer_id {direction}", values)
         written = 0
@@ -123,16 +121,6 @@ def rows(export: ExportFile, progress=None, select: str = GRID_SELECT):
             written += len(batch)
             if progress is not None:
                 progress(written)
-
-
-def _fast_timestamps(cursor) -> None:
-    """psycopg's own (C) timestamptz loader instead of Django's Python subclass (ten times
-    slower per value); the connection's time zone is UTC either way."""
-    import psycopg
-    from psycopg.pq import Format
-
-    oid = psycopg.adapters.types["timestamptz"].oid
-    cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
 
 
 def count_rows(export: ExportFile) -> int:
@@ -156,31 +144,53 @@ def write_csv(path: Path, records) -> None:
         writer.writerows(records)
 
 
-def write_xlsx(path: Path, records) -> None:
-    """openpyxl's write-only workbook: rows go to the file as they come. Text is always a
-    text cell, kept exactly (openpyxl would make a formula of text starting with '='; a text
-    cell is never run); characters XML cannot hold are dropped."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def xlsx_select() -> str:
+    """The grid's columns for XLSX, formatted by PostgreSQL so that Python converts nothing:
+    times as Excel serial numbers (days since 1899-12-30, UTC; Excel has no time zones)."""
+    columns = [f"date_part('epoch', {expression}) / 86400 + {EXCEL_EPOCH_DAYS}"
+               if name in TIME_COLUMNS else expression
+               for name, expression in zip(GRID_COLUMNS, GRID_EXPRESSIONS, strict=True)]
+    return "SELECT " + ", ".join(columns)
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Customers")
-    sheet.append(HEADERS)
-    for record in records:
-        row = []
-        for value in record:
-            if isinstance(value, dt.datetime):
-                value = value.replace(tzinfo=None)  # (UTC) Excel has no time zones
-            elif isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if value.startswith("="):
-                    cell = WriteOnlyCell(sheet, value)
-                    cell.data_type = "s"
-                    value = cell
-            row.append(value)
-        sheet.append(row)
-    workbook.save(path)
+
+EXCEL_EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial number
+XLSX_OPTIONS = {"constant_memory": True,  # each row goes to the file when the next begins
+                "strings_to_formulas": False, "strings_to_numbers": False,
+                "strings_to_urls": False}  # text stays text, exactly
+
+
+def write_xlsx(path: Path, records) -> None:
+    """XlsxWriter in its constant-memory mode: rows go to the file as they come, strings
+    inline. Every text is a text cell, kept exactly (never a formula, a number or a link;
+    control characters as Excel's own _xHHHH_ escapes); the time columns carry a date
+    format; an empty or missing value is no cell. The records come formatted
+    (``xlsx_select``)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
+    try:
+        sheet = workbook.add_worksheet("Customers")
+        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        for column, name in enumerate(GRID_COLUMNS):
+            if name in TIME_COLUMNS:  # (the format of cells written without one)
+                sheet.set_column(column, column, 19, when)
+        sheet.write_row(0, 0, HEADERS)
+        number, text, rich = sheet.write_number, sheet.write_string, sheet.write_rich_string
+        for row, record in enumerate(records, start=1):
+            for column, value in enumerate(record):
+                if type(value) is str:
+                    if not value:
+                        continue
+                    if value.startswith("<r>") and value.endswith("</r>"):
+                        # XlsxWriter would take such text for rich-string XML: as a rich
+                        # string of plain parts it is escaped like any other
+                        rich(row, column, value[:1], value[1:2], value[2:])
+                    else:
+                        text(row, column, value)
+                elif value is not None:
+                    number(row, column, value)
+    finally:
+        workbook.close()
 
 
 WRITERS = {ExportFile.Format.CSV: write_csv, ExportFile.Format.XLSX: write_xlsx}
@@ -206,8 +216,8 @@ def run_export(export_id: int) -> ExportFile:
                 save(count)
 
             select = (csv_select() if export.file_format == ExportFile.Format.CSV
-                      else GRID_SELECT)
-            WRITERS[export.file_format](folder / name, rows(export, progress, select))
+                      else xlsx_select())
+            WRITERS[export.file_format](folder / name, rows(export, select, progress))
         ExportFile.objects.filter(pk=export.pk).update(
             status=ExportFile.Status.SUCCESS, file_name=f"{folder.name}/{name}",
             rows_written=written[0], message="", updated_at=timezone.now())

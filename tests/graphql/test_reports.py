@@ -10,6 +10,7 @@ import json
 import openpyxl
 import pytest
 from django.utils import timezone
+from openpyxl.utils.escape import unescape
 
 from saleor_segments.membership.members import matched_customers
 from saleor_segments.models import CustomerMembership, MembershipLog
@@ -102,6 +103,12 @@ def as_text(value):
     return str(value)
 
 
+def excel_text(value):
+    """A cell's text as Excel shows it: XLSX escapes control characters as _xHHHH_ (and a
+    literal _xHHHH_ as _x005F_xHHHH_), which openpyxl leaves escaped in inline strings."""
+    return unescape(value) if isinstance(value, str) else value
+
+
 def test_csv_export_holds_the_grid_exactly(api, client, shop,
                                            django_capture_on_commit_callbacks):
     segment, users = shop
@@ -139,7 +146,7 @@ def test_xlsx_export_holds_the_grid_exactly_as_text(api, client, shop,
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book["Customers"]
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    rows = [[excel_text(c.value) for c in row] for row in sheet.iter_rows()]
     assert rows[0] == list(HEADERS)
     def excel(value):  # an empty text cell is no cell; Excel keeps times to the millisecond
         if isinstance(value, dt.datetime):
@@ -154,6 +161,32 @@ def test_xlsx_export_holds_the_grid_exactly_as_text(api, client, shop,
              if isinstance(c.value, str)}
     assert kinds["=1+1"] == "s" and kinds["=cmd|' /C calc'!A0"] == "s"  # text, never formulas
     assert "f" not in {c.data_type for row in sheet.iter_rows() for c in row}
+
+
+def test_xlsx_keeps_text_that_looks_like_markup_escapes_or_formulas(tmp_path):
+    """Text XlsxWriter could take for something else stays the exact text of a text cell:
+    rich-string XML (which would otherwise go into the sheet unescaped), Excel's own _xHHHH_
+    escapes, control characters, formulas, numbers and links."""
+    from saleor_segments.reports.export import write_xlsx
+
+    tricky = ["<r><t>x</t></r></is></c><c r=\"Z9\"><f>1+1</f></c><c><is><r></r>",
+              "<r></r>", "_x0041_ and _x005F_", "a\x01b\x1fc", "=HYPERLINK(\"x\")", "007",
+              "1e5", "https://evil.example", "mailto:a@b.c", " spaced ", "東京"]
+    when = 46000.5  # an Excel serial number (UTC)
+    records = [(n, text, "Last", None, "", None, None, None, None, when, when)
+               for n, text in enumerate(tricky, start=1)]
+    path = tmp_path / "tricky.xlsx"
+    write_xlsx(path, iter(records))
+    sheet = openpyxl.load_workbook(path)["Customers"]
+    rows = [tuple(excel_text(v) for v in row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == HEADERS
+    assert [r[1] for r in rows[1:]] == tricky
+    assert [r[0] for r in rows[1:]] == list(range(1, len(tricky) + 1))
+    assert {r[9] for r in rows[1:]} == {dt.datetime(2025, 12, 9, 12)}
+    assert all(r[3] is None and r[4] is None for r in rows[1:])
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert {c.data_type for c in cells if isinstance(c.value, str)} == {"s"}
+    assert "f" not in {c.data_type for c in cells} and sheet.max_column == len(HEADERS)
 
 
 def test_export_follows_the_filter(api, client, shop, django_capture_on_commit_callbacks):

@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 
 from saleor_segments.membership.members import customers_at
 from saleor_segments.models import CustomerMembership, MembershipLog, Segment
-from saleor_segments.reports.history import overlap_matrix, size_history
+from saleor_segments.reports.history import BITMAP_SPAN, overlap_matrix, size_history
 from saleor_segments.reports.sets import ReportSpec, report_count
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMERS = range(1, 13)
+# ids in several 64-customer words of the overlap's bitmaps (and gaps of whole words)
+CUSTOMERS = (1, 2, 3, 62, 63, 64, 65, 127, 128, 700, 5000, 5063)
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 START = dt.date(2026, 3, 1)
@@ -60,13 +61,43 @@ def test_report_equals_set_algebra(segments, memberships, picks, mode):
         assert spec.check() is not None
         assert report_ids(spec) == expected
         assert report_count(spec) == len(expected)
-        cells = {(o.segment_id, o.other_id): o for o in overlap_matrix(segments)}
-        for a in segments:
-            for b in segments:
-                shared = len(sets[a] & sets[b])
-                assert cells[a, b].shared == shared
-                assert cells[a, b].percent == (round(100 * shared / len(sets[a]), 2)
-                                               if sets[a] else 0.0)
+        for span in (BITMAP_SPAN, 1):  # bitmaps, and bit masks per customer
+            cells = {(o.segment_id, o.other_id): o for o in overlap_matrix(segments, span)}
+            for a in segments:
+                for b in segments:
+                    shared = len(sets[a] & sets[b])
+                    assert cells[a, b].shared == shared
+                    assert cells[a, b].percent == (round(100 * shared / len(sets[a]), 2)
+                                                   if sets[a] else 0.0)
+        transaction.savepoint_rollback(sid)
+
+
+@SETTINGS
+@given(memberships=st.lists(st.sets(st.sampled_from(CUSTOMERS)), min_size=4, max_size=4),
+       mode=st.sampled_from(["any", "all"]))
+def test_report_and_overlap_under_parallel_plans(segments, memberships, mode):
+    """The same statements planned as parallel ones (a Gather over every parallel-safe
+    part) give the same answers."""
+    from .conftest import forced_parallel_plans
+
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        CustomerMembership.objects.bulk_create(
+            CustomerMembership(segment_id=pk, customer_id=c, definition_version=1)
+            for pk, members in zip(segments, memberships) for c in members)
+        spec = ReportSpec(tuple(segments[:2]), mode, (segments[2],))
+        with forced_parallel_plans():
+            ids = report_ids(spec)
+            counted = report_count(spec)
+            cells = {span: [(o.segment_id, o.other_id, o.shared)
+                            for o in overlap_matrix(segments, span)]
+                     for span in (BITMAP_SPAN, 1)}
+        combine = set.union if mode == "any" else set.intersection
+        expected = combine(set(memberships[0]), set(memberships[1])) - set(memberships[2])
+        assert ids == expected and counted == len(expected)
+        pairs = [(a, b, len(set(ma) & set(mb))) for a, ma in zip(segments, memberships)
+                 for b, mb in zip(segments, memberships)]
+        assert cells[BITMAP_SPAN] == pairs and cells[1] == pairs
         transaction.savepoint_rollback(sid)
 
 
