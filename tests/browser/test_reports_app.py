@@ -218,7 +218,7 @@ def test_size_and_joins_leaves_charts_from_the_log(dashboard, segments):
                                  at=noon(3), reason="refresh", definition_version=1)
     app = dashboard.open(f"segments/{ids['Gold']}")
     app.get_by_role("tab", name="Size over time").click()
-    app.get_by_label("Period").select_option(label="Last 7 days")
+    app.get_by_label("Period", exact=True).select_option(label="Last 7 days")
     chart = app.get_by_test_id("size-chart")
     chart.locator("circle").nth(6).wait_for(timeout=TIMEOUT)
     members = [int(c.get_attribute("data-members")) for c in chart.locator("circle").all()]
