@@ -5,7 +5,9 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_DATA_DIR = Path(os.environ.get("SEGMENTS_PGDATA", Path.cwd() / ".pgdata"))
@@ -61,15 +63,30 @@ def _exit_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
+def postmaster_info(data_dir: Path, attempts: int = 50) -> Any:
+    """pgserver's reading of ``postmaster.pid`` (None: no server). PostgreSQL writes that file
+    line by line while it starts and removes it while it stops, so a reading can catch it half
+    written or gone: read again (for up to ~5 s) rather than fail."""
+    from pgserver.utils import PostmasterInfo
+
+    for attempt in range(attempts):
+        try:
+            return PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
+        except (OSError, AssertionError, ValueError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    return None
+
+
 def stop(data_dir: Path = DEFAULT_DATA_DIR) -> str:
     """Stop the embedded server now (``python -m saleor_segments.standalone.database stop``),
     as the system user it runs as (pgserver runs it as ``pgserver`` when started by root,
     and PostgreSQL's ``pg_ctl`` refuses to run as root)."""
     from pgserver._commands import pg_ctl
-    from pgserver.utils import PostmasterInfo
 
     data_dir = data_dir.resolve()
-    info = PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
+    info = postmaster_info(data_dir)
     if info is None or not info.is_running():
         (data_dir / HANDLES).unlink(missing_ok=True)
         return f"no embedded PostgreSQL is running in {data_dir}"

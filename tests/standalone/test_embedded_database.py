@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 pgserver = pytest.importorskip("pgserver")
-from pgserver.utils import PostmasterInfo  # noqa: E402
 
-from saleor_segments.standalone.database import HANDLES, stop  # noqa: E402
+from saleor_segments.standalone.database import HANDLES, postmaster_info, stop  # noqa: E402
 
 ROOT = Path(__file__).parents[2]
 
@@ -28,7 +27,7 @@ def free_port() -> int:
 
 
 def running(pgdata: Path) -> bool:
-    info = PostmasterInfo.read_from_pgdata(pgdata)
+    info = postmaster_info(pgdata)  # (read again while PostgreSQL writes or removes the file)
     return info is not None and info.is_running()
 
 
