@@ -69,20 +69,22 @@ def horizon(include_own: bool = False) -> int:
     oldest one still running here (others' databases don't count), else the next to come.
     The caller's own transaction counts only with ``include_own`` (where a reader starts: a
     subscription created in a transaction that also writes changes hears of them); a reader
-    writes no changes itself, so it reads past its own transaction.
+    writes no changes itself, so it reads past its own transaction (given an id here).
 
-    The next id is read first: a transaction given an id after that has a higher one, and one
-    given an id before is either still running (then seen below) or has ended."""
+    The next id is taken first (the snapshot's xmax, which follows the last *completed*
+    transaction, or past our own id): a transaction given an id after that has a higher one,
+    and one given an id before is either still running (then seen below) or has ended."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
-                       "pg_current_xact_id_if_assigned()::text::bigint")
-        next_id, own = cursor.fetchone()
+                       "pg_current_xact_id()::text::bigint")
+        xmax, own = cursor.fetchone()
         cursor.execute("SELECT pg_stat_clear_snapshot()")  # pg_stat_activity as of now
         cursor.execute(_RUNNING)
         running = [row[0] for row in cursor.fetchall()]
+    next_id = max(xmax, own + 1)
     # the 32-bit ids of running transactions as 64-bit ones: each is within 2**31 below
     oldest = min([next_id, *(next_id - (next_id - xid) % 2**32 for xid in running)])
-    return min(oldest, own) if include_own and own is not None else oldest
+    return min(oldest, own) if include_own else oldest
 
 
 _RUNNING = """
