@@ -1,6 +1,10 @@
 """Re-check one shopper against the active segments whose conditions a kind of event can
-change (the "real-time check"): one prepared statement evaluates them all and writes and logs
-only the difference (check_statement), sent in one round trip with the locks.
+change (the "real-time check"): one statement evaluates them all and writes and logs only the
+difference (check_statement), sent in one round trip with the locks. On a connection that is
+kept it is prepared on the server once; on one closed at the end of its request (Django's
+``CONN_MAX_AGE`` 0) it is made of the event's segments only and not prepared. Its commit waits
+for the disk like any other: joins and leaves are logged, and the log feeds the webhooks and
+the incremental refresh.
 
 Segments that fail at run time are found one by one (each in a savepoint, the rest checked),
 then kept out of the prepared statement and checked on their own until their definitions
@@ -147,12 +151,15 @@ _RESTORE = sql("SELECT {}", join(", ", [
     sql("set_config({}, split_part(current_setting({}), ',', {}), true)", value(k),
         value(_SAVED), str(i)) for i, k in enumerate(_SETTINGS, start=1)]))
 _SAVEPOINT = "saleor_segments_check"
-# a check in a transaction of its own does not wait for the disk to confirm its commit: what it
-# writes is derived (the next check or refresh writes it again), and a crash loses at most the
-# last moment's joins and leaves together with their log rows, never one without the other.
-# Inside a caller's transaction the caller's setting stands.
-_ASYNC_COMMIT = sql("set_config({}, {}, true), {}", value("synchronous_commit"), value("off"),
-                    _SAVE_AND_SET)
+
+
+def _prepares() -> bool:
+    """Whether the check statement is prepared on the server: only on a connection that is
+    kept (``CONN_MAX_AGE`` > 0 or None: Celery workers, a host keeping its web connections).
+    A connection closed at the end of its request (``CONN_MAX_AGE`` 0, Saleor's default) would
+    plan the statement of every segment for one check: there it runs unprepared, made of only
+    the segments the event can change."""
+    return connection.settings_dict.get("CONN_MAX_AGE") != 0
 
 
 def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id: int | None,
@@ -163,16 +170,16 @@ def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id:
     back. Again, after re-reading the definitions, when they changed meanwhile."""
     connection.ensure_connection()
     raw = connection.connection
-    own = raw.autocommit
+    own, prepare = raw.autocommit, _prepares()
     stamp, segments = _ACTIVE["stamp"], _ACTIVE["segments"]
     while True:
         failed: dict = {}
         relevant = _relevant(segments, subject, event, channel_id, failed)
-        ids, combined, found = _plan(segments, subject, event, channel_id, raw)
+        ids, combined, found = _plan(segments, subject, event, channel_id, raw, prepare)
         steps: list = [] if own else [Fragment(f"SAVEPOINT {_SAVEPOINT}")]
         answer = len(steps) + 1  # the step whose first row starts with the stamp
         if found:
-            steps += [_lock(subject, shopper, ids, _ASYNC_COMMIT if own else _SAVE_AND_SET),
+            steps += [_lock(subject, shopper, ids, _SAVE_AND_SET),
                       (found, found.params(shopper, now, combined, stamp or "", reason))]
             steps += [] if own else [_RESTORE]
         else:
@@ -180,7 +187,7 @@ def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id:
             steps += [_lock(subject, shopper, ids, sql("({}) AS stamp", STAMP), first=True)]
         steps += [] if own else [Fragment(f"RELEASE SAVEPOINT {_SAVEPOINT}")]
         try:
-            row = _run(raw, steps)[answer][0]
+            row = _run(raw, steps, prepare)[answer][0]
         except psycopg.Error as exc:
             if not own:
                 _undo(raw)
@@ -196,19 +203,22 @@ def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id:
 
 
 def _plan(segments: list, subject: str, event: Event | None, channel_id: int | None,
-          raw: psycopg.Connection) -> tuple[list[int], set[int], Statement | None]:
-    """(ids of the segments to check, those of them the prepared statement checks, the
-    statement: every applicable segment but the broken); kept while the active list stays."""
-    key = ("plan", subject, event, channel_id)
+          raw: psycopg.Connection, prepare: bool) -> tuple[list[int], set[int], Statement | None]:
+    """(ids of the segments to check, those of them the statement checks, the statement: to be
+    prepared, every applicable segment but the broken; else only the relevant ones); kept while
+    the active list stays."""
+    key = ("plan", subject, event, channel_id, prepare)
     cached = segments is _ACTIVE["segments"]
     if cached and key in _ACTIVE["relevant"]:
         return _ACTIVE["relevant"][key]
     broken = _ACTIVE["broken"] if cached else set()
     relevant = _applicable(segments, subject, event, channel_id)[0]
     combined = {s.pk for s in relevant if s.pk not in broken}
-    # one statement per kind of shopper (the channel and the event only choose what it runs)
-    found = statement([s for s in _applicable(segments, subject, None, None)[0]
-                       if s.pk not in broken], subject, raw) if combined else None
+    # prepared: one statement per kind of shopper (the channel and the event only choose what
+    # it runs); unprepared: planned for this check alone, so only what it runs
+    made_of = _applicable(segments, subject, None, None)[0] if prepare else relevant
+    found = statement([s for s in made_of if s.pk not in broken], subject,
+                      raw) if combined else None
     plan = [s.pk for s in relevant], combined, found
     if cached:
         _ACTIVE["relevant"][key] = plan
@@ -242,16 +252,17 @@ _NEVER_BY_COUNT = sys.maxsize  # prepare only what is asked to be (prepare=True)
 _KEEP_PREPARED = 6
 
 
-def _run(raw: psycopg.Connection, statements: list) -> list:
-    """Run ``statements`` (fragments, or (Statement, params) to run prepared) in one round trip
-    (a pipeline: in autocommit mode, one implicit transaction); the rows of each (None for
-    commands).
+def _run(raw: psycopg.Connection, statements: list, prepare: bool = True) -> list:
+    """Run ``statements`` (fragments, or (Statement, params)) in one round trip (a pipeline: in
+    autocommit mode, one implicit transaction); the rows of each (None for commands). With
+    ``prepare``, the statements with parameters are prepared on the server.
 
     Django's connections prepare nothing (``prepare_threshold`` None); it is lifted while the
     check runs, so the driver prepares the check statement and remembers it."""
     threshold, kept = raw.prepare_threshold, raw.prepared_max
-    raw.prepare_threshold = _NEVER_BY_COUNT
-    raw.prepared_max = min(kept or _KEEP_PREPARED, _KEEP_PREPARED)
+    if prepare:
+        raw.prepare_threshold = _NEVER_BY_COUNT
+        raw.prepared_max = min(kept or _KEEP_PREPARED, _KEEP_PREPARED)
     cursors = []
     together = len(statements) > 1 and psycopg.Pipeline.is_supported()
     try:
@@ -260,10 +271,10 @@ def _run(raw: psycopg.Connection, statements: list) -> list:
                 if isinstance(part, Fragment):  # the locks and settings: prepared too
                     cursor: psycopg.Cursor = psycopg.Cursor(raw)
                     cursor.execute(part.sql, list(part.params) if part.params else None,
-                                   prepare=bool(part.params))
+                                   prepare=prepare and bool(part.params))
                 else:
                     cursor = psycopg.RawCursor(raw)
-                    cursor.execute(part[0].text, part[1], prepare=True)
+                    cursor.execute(part[0].text, part[1], prepare=prepare)
                 cursors.append(cursor)
         return [c.fetchall() if c.description else None for c in cursors]
     finally:

@@ -9,7 +9,8 @@ the shopper, the time, the segments to evaluate (those an event can change; the 
 never run), the stamp of the definitions and the log's reason left as parameters ($1 to $5).
 The driver prepares it on first use (``prepare=True`` on a RawCursor: the text is sent as is,
 never parsed on the client) and later sends only the parameters; a changed definition is a
-changed text, so a new statement.
+changed text, so a new statement. On a connection closed at the end of its request the same
+text, made of only the segments an event can change, runs unprepared (check._prepares).
 
 The statement writes only when the active definitions still carry the stamp it was made for
 (it reads the stamp itself): a definition changed meanwhile makes it write nothing, and the

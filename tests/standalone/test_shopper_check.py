@@ -1,7 +1,8 @@
 """The one-shopper check's prepared statement: it selects exactly who the set-based SQL selects,
 a changed definition takes effect on the next check, it runs inside a caller's transaction
 (Saleor's atomic blocks) without disturbing it, and a statement the server lost is prepared
-again."""
+again. On a connection closed after its request (CONN_MAX_AGE 0) nothing is prepared and the
+memberships are the same."""
 
 import itertools
 
@@ -11,7 +12,8 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saleor_segments.conditions import parse_tree, temporarily
+from saleor_segments.conditions import Event, parse_tree, temporarily
+from saleor_segments.conditions.sql import Fragment
 from saleor_segments.membership import check
 from saleor_segments.membership.check import check_customer
 from saleor_segments.membership.check_statement import statement
@@ -26,6 +28,12 @@ from .test_refresh import FAILING_SQL, Exploding, store_bad_tree
 
 EMAIL_OTHER = {"conditions": [{"kind": "customer.field", "field": "email",
                                "operator": "contains", "value": "@other.com"}]}
+
+
+@pytest.fixture(autouse=True)
+def kept_connection(monkeypatch):
+    """A connection that is kept (a Celery worker, CONN_MAX_AGE > 0): the check prepares."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", None)
 
 
 def prepared_checks() -> list[str]:
@@ -84,7 +92,15 @@ def test_inside_a_callers_transaction_and_on_its_own(channel):
         transaction.set_rollback(True)
     assert members(segment) == set()  # the caller's rollback takes the check's writes along
 
-    assert check_customer(shopper).joined == [segment.pk]  # its own transaction, committed
+    sent: list = []
+    real = check._run
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(check, "_run", lambda raw, steps, *rest: sent.extend(steps) or real(
+            raw, steps, *rest))
+        assert check_customer(shopper).joined == [segment.pk]  # its own transaction, committed
+    # its commit waits for the disk (joins and leaves are logged, the log feeds the webhooks)
+    texts = [str(s.sql) if isinstance(s, Fragment) else s[0].text.decode() for s in sent]
+    assert texts and not [t for t in texts if "synchronous_commit" in t]
     assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with psycopg.connect(connection.connection.info.dsn) as other:
         assert other.execute("SELECT customer_id FROM saleor_segments_customermembership "
@@ -139,10 +155,13 @@ FAKE_IDS = itertools.count(100_000)
                                                 HealthCheck.too_slow,
                                                 HealthCheck.data_too_large])
 @given(data=st.data())
+@pytest.mark.parametrize("prepare", [True, False])
 @pytest.mark.django_db
-def test_the_prepared_statement_selects_what_the_set_based_sql_selects(channel, data):
+def test_the_prepared_statement_selects_what_the_set_based_sql_selects(channel, data, prepare):
     """Many segments side by side in one prepared statement, values written in as literals,
-    each evaluated only when asked for: each selects exactly its set-based SQL's shoppers."""
+    each evaluated only when asked for: each selects exactly its set-based SQL's shoppers.
+    Unprepared (a connection closed after its request), made of the asked segments only: the
+    same."""
     with transaction.atomic():
         ids = build_store(data.draw, channel)
         raws = data.draw(st.lists(tree_strategy(strategies(ids)), min_size=2, max_size=6))
@@ -158,12 +177,15 @@ def test_the_prepared_statement_selects_what_the_set_based_sql_selects(channel, 
             cursor.execute("SELECT token FROM checkout_checkout WHERE user_id IS NULL")
             visitors = [r[0] for r in cursor.fetchall()]
         for subject, shoppers in (("customer", customers), ("visitor", visitors)):
-            found = statement(segments, subject, connection.connection)
+            made_of = segments if prepare else [s for s in segments if s.pk in asked]
+            if not made_of:  # (the check makes no statement then)
+                continue
+            found = statement(made_of, subject, connection.connection)
             met: dict = {s.pk: set() for s in segments}
             for shopper in shoppers:
                 row = check._run(connection.connection, [  # no stamp: nothing written
-                    (found, found.params(shopper, NOW, asked, None, "test"))])[0][0]
-                for segment, hit in zip(segments, row[1], strict=True):
+                    (found, found.params(shopper, NOW, asked, None, "test"))], prepare)[0][0]
+                for segment, hit in zip(made_of, row[1], strict=True):
                     assert (hit is None) == (segment.pk not in asked)
                     if hit:
                         met[segment.pk].add(shopper)
@@ -172,3 +194,33 @@ def test_the_prepared_statement_selects_what_the_set_based_sql_selects(channel, 
                     assert met[segment.pk] == sql_matches(parse_tree(raw), channel["id"],
                                                           subject), raw
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_connection_closed_after_its_request_prepares_nothing(channel, monkeypatch):
+    """CONN_MAX_AGE 0 (Saleor's default: a new connection per request): the check runs
+    unprepared, made of the event's segments only, and finds what the prepared one finds."""
+    shoppers = [UserFactory(email=f"{name}@shop.com")["id"] for name in ("a", "b")]
+    by_email = create_segment(name="S", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    by_cart = create_segment(name="C", channel_id=channel["id"], conditions={"conditions": [
+        {"kind": "cart", "field": "quantity", "operator": "gte", "value": 1}]})
+    found = {}
+    for age in (None, 0):
+        monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", age)
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        check._forget_prepared(connection.connection)
+        runs = [check_customer(shoppers[0], event=Event.CUSTOMER),
+                check_customer(shoppers[0], event=Event.CHECKOUT),
+                check_customer(shoppers[1])]
+        found[age] = ([(r.joined, r.left, sorted(r.checked)) for r in runs],
+                      members(by_email), members(by_cart))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            prepared = cursor.fetchone()[0]
+        assert (prepared == 0) == (age == 0)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM saleor_segments_customermembership")
+    assert found[None] == found[0]
+    assert found[0][1] == set(shoppers)
+    assert found[0][0][0][2] == [by_email.pk]  # a customer event: the email segment only
