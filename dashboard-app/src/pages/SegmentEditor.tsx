@@ -16,6 +16,7 @@ import {
 } from "../lib/queries";
 import { channels } from "../lib/saleor";
 import { conditionAt, costHeadline, estimateText, mustConfirm } from "../lib/textform";
+import { sampleLine } from "../lib/people";
 import { useAsync } from "../lib/useAsync";
 import { ActionLog } from "./ActionLog";
 import { History, Members } from "./Members";
@@ -239,7 +240,7 @@ function PreviewPanel({ preview, loading, error, conditionName }: { preview?: Pr
       <Text size={2} color="default2">
         {preview.budgetExceeded ? "Counting took longer than its time budget: the number is not final." : `would match now (${preview.milliseconds} ms)`}
       </Text>
-      {preview.sample.map((m) => <Text key={m.customerId} size={2}>{[m.firstName, m.lastName].filter(Boolean).join(" ") || m.email} · {m.email}</Text>)}
+      {preview.sample.map((m) => <Text key={m.customerId} size={2}>{sampleLine(m)}</Text>)}
       {preview.cost && <CostWarning cost={preview.cost} conditionName={conditionName} />}
     </Box>
   );
