@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from ..conditions import ApplyTo, ConditionValidationError, ValidationContext, parse_tree, walk
 from ..conditions.customer import DeclaredFieldCondition, metadata_value
 from ..models import CustomerField, Segment
+from .problems import Problem, ProblemsError
 
 TYPES = tuple(CustomerField.ValueType.values)  # string, number, date, boolean
 SOURCES = tuple(CustomerField.Source.values)  # attribute, metadata, private_metadata
@@ -32,18 +33,8 @@ MAX_METADATA_KEYS = 500  # distinct keys listed per metadata column
 SAMPLE_VALUES = 50  # values sampled per metadata key to suggest its type
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str  # required, invalid, not_found, incompatible_type, in_use
-    message: str
-    segments: tuple = ()  # primary keys of the segments concerned (in_use)
-
-
-class CustomerFieldError(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
+class CustomerFieldError(ProblemsError):
+    """A declaration refused (nothing written)."""
 
 
 @dataclass

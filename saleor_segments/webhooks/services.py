@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from ..models import Segment
+from ..services.problems import Problem, ProblemsError
 from .models import URL_MAX_LENGTH, MembershipDelivery, MembershipSubscription, new_secret
 from .outbox import horizon
 from .transport import get_host
@@ -17,17 +18,8 @@ ACTIONS = ("joined", "left")
 NAME_MAX_LENGTH = MembershipSubscription._meta.get_field("name").max_length
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str  # required, invalid, not_found
-    message: str
-
-
-class SubscriptionError(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
+class SubscriptionError(ProblemsError):
+    """A subscription change refused (nothing written)."""
 
 
 @dataclass
