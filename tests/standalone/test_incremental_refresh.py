@@ -272,3 +272,33 @@ def test_pruned_views_and_old_marks(channel):
         (7, None), (None, token)}
     ChangedShopper.objects.update(at=dt.datetime.now(dt.UTC) - 26 * HOUR)
     assert changes.prune() == 2
+
+
+def test_incremental_refresh_and_prepared_check_under_parallel_plans(channel, monkeypatch):
+    """A large store gets parallel plans: the candidates' range scans, the restricted
+    evaluation and diff, and the one-shopper check's prepared statement give the same members
+    under forced parallel plans."""
+    from saleor_segments.membership.check import check_customer
+
+    from .conftest import forced_parallel_plans
+
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", None)  # the check prepares
+    old, fresh, changed = UserFactory(), UserFactory(), UserFactory()
+    OrderFactory(user_id=old["id"], channel_id=channel["id"], created_at=NOW - 25 * 24 * HOUR)
+    OrderFactory(user_id=fresh["id"], channel_id=channel["id"], created_at=NOW - 2 * 24 * HOUR)
+    order = OrderFactory(user_id=changed["id"], channel_id=channel["id"], status="draft",
+                         created_at=NOW - 24 * HOUR)
+    segment = segment_of(channel, RECENT_ORDER)
+    assert members(segment) == {old["id"], fresh["id"]}
+    execute("UPDATE order_order SET status = 'unfulfilled', updated_at = clock_timestamp() "
+            "WHERE id = %s", [order["id"]])
+    with forced_parallel_plans():  # old's order leaves the window; changed's order counts now
+        result, mode = incremental(segment, NOW + 10 * 24 * HOUR)
+    assert mode == "incremental: 2 shoppers"
+    assert members(segment) == {fresh["id"], changed["id"]}
+    execute("UPDATE order_order SET status = 'draft' WHERE id = %s", [order["id"]])
+    later = NOW + 10 * 24 * HOUR
+    with forced_parallel_plans():
+        assert check_customer(changed["id"], Event.ORDER, now=later).left == [segment.pk]
+        assert check_customer(fresh["id"], Event.ORDER, now=later).left == []
+    assert members(segment) == {fresh["id"]}
