@@ -101,6 +101,12 @@ class CustomerSegmentsPlugin(BasePlugin):
             shop_events.customer_created(customer.pk, reason="event:customer_created")
         return previous_value
 
+    def staff_created(self, staff_user: "User", previous_value: Any) -> Any:
+        # also called when staffCreate promotes an existing customer: they leave every segment
+        if self._enabled(customers=[staff_user.pk]):
+            shop_events.staff_created(staff_user.pk, reason="event:staff_created")
+        return previous_value
+
     def customer_updated(self, customer: "User", previous_value: Any, webhooks=None) -> Any:
         if self._enabled(customers=[customer.pk]):
             shop_events.customer_changed(customer.pk, reason="event:customer_updated")

@@ -51,6 +51,13 @@ def customer_created(customer_id: int, reason: str = "event:customer_created"):
 
 
 @never_raises
+def staff_created(customer_id: int, reason: str = "event:staff_created"):
+    """A customer became staff (Saleor's ``staffCreate`` with a customer's e-mail promotes
+    them): staff belong to no segment, so every active segment is checked and they leave."""
+    return _priced(check_customer(customer_id, None, reason=reason), customer_id)
+
+
+@never_raises
 def address_changed(customer_id: int, reason: str = "event:address_updated"):
     return _priced(check_customer(customer_id, Event.ADDRESS, reason=reason), customer_id)
 

@@ -6,9 +6,11 @@ shoppers whose result can differ from the stored membership (a shopper found twi
 without a real change, costs one look-up, never a wrong answer):
 
 - shoppers an event reported (``ChangedShopper``, written by the intake): changes Saleor's
-  timestamps do not show (addresses, attributes, gift cards, deleted rows);
+  timestamps do not show (addresses, attributes, gift cards, deleted rows), and customers
+  made staff (``staff_created``), who leave every segment;
 - Saleor's own change stamps, from the segment's last refresh on: ``account_user.updated_at``
-  (every customer segment: a new customer, a changed field or metadata, staff status),
+  (segments reading customer data: a changed field, metadata or default address),
+  ``account_user.date_joined`` (every customer segment: a new customer),
   ``order_order.updated_at`` (order conditions), ``checkout_checkout.last_change`` (carts;
   every visitor segment: a new checkout is a new visitor);
 - the plugin's own activity rows by their dates (views, wishlist);
@@ -26,7 +28,8 @@ period, time went back, a kind whose dependence on time is unknown or cannot be 
 segment it refers to was changed or deleted. Catalogue changes (a product moved to another
 category) move shoppers by their items, not by their own data: the intake marks the channel
 for a full refresh (``PendingRefresh.full_refresh``), and the periodic full evaluation catches
-changes no event reported."""
+changes no event reported, such as a staff member turned back into a customer (Saleor's API
+never does that: ``staffCreate`` turns a customer into staff, nothing turns staff back)."""
 
 from __future__ import annotations
 
@@ -51,7 +54,12 @@ CHANGED_TABLE = "saleor_segments_changedshopper"
 # for every segment, SQL selecting the shopper of rows stamped at or after a time)
 STAMPS: dict[str, list[tuple[Event | None, str]]] = {
     "customer": [
-        (None, "SELECT id FROM account_user WHERE updated_at >= {since}"),
+        # the customer row itself: what customer conditions read (fields, metadata, default
+        # addresses); segments that read none of it only need new customers (who can match
+        # a segment satisfied without related rows); customers made staff are reported by
+        # Saleor's staff_created event (ChangedShopper)
+        (Event.CUSTOMER, "SELECT id FROM account_user WHERE updated_at >= {since}"),
+        (None, "SELECT id FROM account_user WHERE date_joined >= {since}"),
         (None, f"SELECT customer_id FROM {CHANGED_TABLE} WHERE at >= {{since}}"),
         (Event.ORDER, "SELECT user_id FROM order_order WHERE updated_at >= {since}"),
         (Event.CHECKOUT, "SELECT user_id FROM checkout_checkout WHERE last_change >= {since}"),

@@ -82,6 +82,49 @@ def test_account_register_joins_a_segment_about_orders_only(post, api_client, ch
     assert member(welcome, User.objects.get(email="shopper@example.com").pk)
 
 
+def test_staff_create_with_a_customers_email_moves_them_out_of_every_segment(
+        post, staff_api_client, permission_manage_staff, customer_user, channel_USD):
+    from saleor_segments.membership.check import check_customer
+
+    welcome = create_segment(name="Welcome", channel_id=channel_USD.pk, conditions=NO_ORDERS)
+    check_customer(customer_user.pk)
+    assert member(welcome, customer_user.pk)
+    staff_api_client.user.user_permissions.add(permission_manage_staff)
+    post(staff_api_client, """mutation s($input: StaffCreateInput!) {
+        staffCreate(input: $input) { user { id isStaff } errors { field code message } } }""",
+         {"input": {"email": customer_user.email}}, "staffCreate")  # Saleor promotes them
+    customer_user.refresh_from_db()
+    assert customer_user.is_staff
+    assert not member(welcome, customer_user.pk)
+
+
+def test_with_the_real_time_check_off_a_customer_made_staff_leaves_at_the_next_beat(
+        post, staff_api_client, permission_manage_staff, customer_user, channel_USD, settings):
+    """The incremental refresh does not re-read every changed customer row for segments that
+    read no customer data: Saleor's staff_created event is what names the promoted customer."""
+    settings.SEGMENTS_INCREMENTAL_MAX_SHARE = 1.0  # a test store: every shopper is a big share
+    from saleor.plugins.models import PluginConfiguration
+
+    from saleor_segments.host.plugin import PLUGIN_ID
+    from saleor_segments.membership.refresh import refresh_channel
+    from saleor_segments.worker.tasks import refresh_pending_task
+
+    welcome = create_segment(name="Welcome", channel_id=channel_USD.pk, conditions=NO_ORDERS)
+    refresh_channel(channel_USD.pk)
+    assert member(welcome, customer_user.pk)
+    PluginConfiguration.objects.create(identifier=PLUGIN_ID, name="Customer segments",
+                                       active=True, configuration=[
+                                           {"name": "real_time_check", "value": False}])
+    staff_api_client.user.user_permissions.add(permission_manage_staff)
+    post(staff_api_client, """mutation s($input: StaffCreateInput!) {
+        staffCreate(input: $input) { user { id } errors { field code message } } }""",
+         {"input": {"email": customer_user.email}}, "staffCreate")
+    assert member(welcome, customer_user.pk)  # no per-shopper check ...
+    result = refresh_pending_task.apply().get()  # ... what Saleor's beat runs every minute
+    assert not member(welcome, customer_user.pk)
+    assert result[0]["modes"][str(welcome.pk)].startswith("incremental:"), result
+
+
 # --- addresses --------------------------------------------------------------------------------
 
 def test_address_delete_moves_the_customer_out(post, staff_api_client, permission_manage_users,

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import override_settings
 
 from saleor_segments.conditions import Condition, Event
+from saleor_segments.membership import changes
 from saleor_segments.membership.refresh import refresh_segment
 from saleor_segments.models import ChangedShopper, Segment, VisitorMembership
 from saleor_segments.services.customer_fields import declare_field
@@ -78,6 +79,47 @@ def test_a_new_customer_is_a_candidate(channel):
     new = UserFactory(email="new@shop.com", updated_at=dt.datetime.now(dt.UTC))
     assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
     assert members(segment) == {new["id"]}
+
+
+CART_50 = {"conditions": [{"kind": "cart", "field": "total", "operator": "gte", "value": 50}]}
+NO_RECENT_ORDER = {"conditions": [{"kind": "orders", "measure": "count", "operator": "is",
+                                   "value": 0, "period": {"last_days": 30}, "conditions": []}]}
+
+
+def cart_member_changed(channel, change):
+    """A customer in a segment about carts only, then ``change`` (SQL) made to their row."""
+    a = UserFactory()
+    CheckoutFactory(user_id=a["id"], channel_id=channel["id"], total_gross_amount=60)
+    segment = segment_of(channel, CART_50)
+    assert members(segment) == {a["id"]}
+    execute(f"UPDATE account_user SET {change}, updated_at = clock_timestamp() WHERE id = %s",
+            [a["id"]])
+    return a, segment
+
+
+def test_customer_data_changes_are_no_candidates_of_segments_that_do_not_read_it(channel):
+    a, segment = cart_member_changed(channel, "metadata = '{\"x\": \"1\"}'")
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 0 shoppers"
+    email = segment_of(channel, EMAIL_SHOP)  # reads the customer row: the same write counts
+    execute("UPDATE account_user SET updated_at = clock_timestamp() WHERE id = %s", [a["id"]])
+    assert incremental(email, NOW + HOUR)[1] == "incremental: 1 shoppers"
+
+
+def test_a_new_customer_is_a_candidate_of_every_segment_by_the_date_joined(channel):
+    segment = segment_of(channel, NO_RECENT_ORDER)  # met by a customer with no rows at all
+    assert members(segment) == set()
+    now = dt.datetime.now(dt.UTC)
+    new = UserFactory(date_joined=now, updated_at=now)  # as Saleor stamps a new account
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
+    assert members(segment) == {new["id"]}
+
+
+def test_a_customer_made_staff_leaves_every_segment_once_staff_created_is_recorded(channel):
+    a, segment = cart_member_changed(channel, "is_staff = true")
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 0 shoppers"  # no report yet
+    changes.remember(customers=[a["id"]])  # what the staff_created hook records
+    result, mode = incremental(segment, NOW + HOUR)
+    assert (mode, result.left, members(segment)) == ("incremental: 1 shoppers", 1, set())
 
 
 def test_event_marks_find_changes_without_a_stamp(channel):

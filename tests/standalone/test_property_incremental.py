@@ -64,19 +64,22 @@ def change(draw, channel, notes):
         pk = execute("INSERT INTO account_user (email, first_name, last_name, is_staff, "
                      "is_active, is_confirmed, date_joined, updated_at, language_code, "
                      "number_of_orders, metadata, private_metadata) VALUES (%s, 'Ann', '', "
-                     "false, true, true, %s, clock_timestamp(), 'en', 0, %s, '{}') "
-                     "RETURNING id", [f"{uuid.uuid4()}@shop.com", NOW - dt.timedelta(days=2),
-                                      '{"gender": "female"}'])[0][0]
+                     "false, true, true, clock_timestamp(), clock_timestamp(), 'en', 0, %s, "
+                     "'{}') RETURNING id",  # joined now, as Saleor stamps a new account
+                     [f"{uuid.uuid4()}@shop.com", '{"gender": "female"}'])[0][0]
         return reported(pk) if event else None
     who = pick(customers)
     if kind == "customer":
+        # Saleor's staffCreate turns a customer into staff (and sends staff_created, which the
+        # plugin records); nothing in Saleor turns staff back into a customer
+        promoted = draw(st.booleans()) and draw(st.booleans())
         execute("UPDATE account_user SET first_name = %s, email = %s, is_active = %s, "
-                "metadata = %s, is_staff = %s, number_of_orders = %s"
+                "metadata = %s, is_staff = is_staff OR %s, number_of_orders = %s"
                 f"{stamp()} WHERE id = %s",
                 [pick(["Ann", "Bob", ""]), f"{uuid.uuid4()}{pick(['@x.com', 'x@a.com'])}",
                  draw(st.booleans()), pick(['{}', '{"gender": "female"}', '{"score": "5"}']),
-                 draw(st.booleans()) and draw(st.booleans()), draw(st.integers(0, 3)), who])
-        return reported(who) if event else None
+                 promoted, draw(st.integers(0, 3)), who])
+        return reported(who) if event or promoted else None
     if kind == "address":
         address = AddressFactory(city=pick(["Los Angeles", "Paris"]), country=pick(["US", "PL"]),
                                  country_area=pick(["CA", "TX"]))
