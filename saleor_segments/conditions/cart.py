@@ -14,12 +14,15 @@ from .sql import Fragment, sql
 from .values import INTEGER, NUMBER, STRING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..evaluation.compile import Compiler
+    from ..evaluation.compile import Carts, Compiler
 
 CART_FIELDS = {
     "lines": INTEGER, "quantity": INTEGER, "subtotal": NUMBER, "total": NUMBER, "tax": NUMBER,
     "shipping": NUMBER, "discount": NUMBER, "gift_cards": NUMBER, "voucher_code": STRING,
 }
+
+
+LINE_TOTALS = ("lines", "quantity")  # fields totalled over the checkout's lines
 
 
 def cart_expression(field: str, ca: str) -> str:
@@ -53,8 +56,21 @@ class CartField(FieldCondition):
 
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
         carts = c.carts()
+        if self.field in LINE_TOTALS and not (c.single or c.ranged):
+            return self._line_totals_sql(c, alias, carts)
         return c.related(c.shopper(alias), carts.key, carts.source)(
             self.cmp.sql(cart_expression(self.field, carts.alias)))
+
+    def _line_totals_sql(self, c: Compiler, alias: str, carts: Carts) -> Fragment:
+        """Set-based: the lines of every checkout totalled in one grouped pass, instead of a
+        look-up of each checkout's lines. A cart without lines counts 0 (as in
+        ``cart_expression``): when 0 meets the comparison, the carts whose total fails it are
+        excluded instead."""
+        total = {"lines": "count(*)", "quantity": "sum(l.quantity)"}[self.field]
+        return c.related(c.shopper(alias), carts.key, carts.source)(c.aggregate(
+            outer=f"{carts.alias}.token", key="l.checkout_id",
+            source=sql("FROM checkout_checkoutline l WHERE TRUE"), agg=total, zero=0,
+            cmp=self.cmp))
 
     def observed_sql(self, c: Compiler, alias: str) -> Fragment | None:
         carts = c.carts()
