@@ -28,6 +28,8 @@ class Segment(models.Model):
         null=True, blank=True, help_text="the clock at the last refresh: changes to shoppers "
         "from then on are re-evaluated by the next incremental refresh")
     last_full_refresh_at = models.DateTimeField(null=True, blank=True)
+    # how the last refresh evaluated it: "full: <why>" or "incremental: <n> shoppers"
+    last_refresh_mode = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

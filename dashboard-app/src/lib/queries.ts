@@ -1,13 +1,14 @@
 // The plugin API's documents the pages use (schema: saleor_segments/graphql).
 export const SEGMENT_FIELDS = `id name description status applyTo conditions definitionVersion memberCount
-  lastRefreshedAt createdAt updatedAt channel { id slug name }
+  lastRefreshedAt lastRefreshMode lastFullRefreshAt createdAt updatedAt channel { id slug name }
   lastRefresh { id status parts partsDone joined left error requestedAt finishedAt }`;
 
 export type Channel = { id: string; slug: string | null; name: string | null };
 export type RefreshRun = { id: string; status: string; parts: number; partsDone: number; joined: number | null; left: number | null; error: string | null; requestedAt: string; finishedAt: string | null };
 export type Segment = {
   id: string; name: string; description: string; status: "ACTIVE" | "INACTIVE"; applyTo: string; conditions: string;
-  definitionVersion: number; memberCount: number; lastRefreshedAt: string | null; createdAt: string; updatedAt: string;
+  definitionVersion: number; memberCount: number; lastRefreshedAt: string | null;
+  lastRefreshMode: string | null; lastFullRefreshAt: string | null; createdAt: string; updatedAt: string;
   channel: Channel; lastRefresh: RefreshRun | null;
 };
 export type ApiErrors = { field: string | null; code: string; message: string | null }[];

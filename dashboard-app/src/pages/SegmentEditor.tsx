@@ -7,13 +7,14 @@ import { Builder } from "../builder/Builder";
 import { TextEditor, type TextHandle } from "../builder/TextEditor";
 import { KINDS_QUERY, type ConditionKinds } from "../builder/kinds";
 import { errorsByNode, load, nodePaths, save, type Tree } from "../builder/tree";
-import { Card, ErrorText, Message, NativeSelect, Page, Tabs, TextInput } from "../components/ui";
+import { Card, ErrorText, formatDate, Message, NativeSelect, Page, Tabs, TextInput } from "../components/ui";
 import { gql, PermissionError } from "../lib/api";
 import { useBridge } from "../lib/bridge";
 import {
   EXPLAIN, PREVIEW, REFRESH_RUN, SEGMENT, SEGMENT_CREATE, SEGMENT_REFRESH, SEGMENT_UPDATE,
   type ApiErrors, type Explanation, type Preview, type RefreshRun, type Segment,
 } from "../lib/queries";
+import { lastRefreshText } from "../lib/refreshMode";
 import { channels } from "../lib/saleor";
 import { conditionAt, costHeadline, estimateText, mustConfirm } from "../lib/textform";
 import { sampleLine } from "../lib/people";
@@ -147,6 +148,10 @@ export default function SegmentEditor({ id, back, onSaved }: { id: string | null
               options={Object.entries(APPLY_TO_LABELS).map(([value, label]) => ({ value, label }))} />
           </Box>
           {segment && <Text size={2} color="default2">Channel and "apply to" are fixed once the segment is saved.</Text>}
+          {segment && <Text size={2} color="default2" data-testid="last-refresh"
+            title={segment.lastFullRefreshAt ? `Last full evaluation: ${formatDate(segment.lastFullRefreshAt)}` : undefined}>
+            {lastRefreshText(segment.lastRefreshedAt ? formatDate(segment.lastRefreshedAt) : null, segment.lastRefreshMode)}
+          </Text>}
           {["channel", "applyTo"].map((f) => fieldError(f) && <ErrorText key={f}>{fieldError(f)}</ErrorText>)}
         </Card>
       )}

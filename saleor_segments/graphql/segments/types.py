@@ -107,6 +107,11 @@ class Segment(graphene.ObjectType):
     definition_version = graphene.Int(required=True)
     member_count = graphene.Int(required=True, description="Customers and visitors now in it.")
     last_refreshed_at = graphene.DateTime()
+    last_refresh_mode = graphene.String(
+        description='How the last refresh evaluated it: "full: <why>" or "incremental: <n> '
+                    'shoppers"; null before its first refresh.')
+    last_full_refresh_at = graphene.DateTime(
+        description="When it was last evaluated fully (every shopper).")
     last_refresh = graphene.Field(SegmentRefreshRun, description="The latest requested refresh.")
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
@@ -143,6 +148,10 @@ class Segment(graphene.ObjectType):
     @staticmethod
     def resolve_member_count(root: models.Segment, info):
         return MemberCountBySegmentIdLoader(info.context).load(root.pk)
+
+    @staticmethod
+    def resolve_last_refresh_mode(root: models.Segment, _info):
+        return root.last_refresh_mode or None
 
     @staticmethod
     def resolve_last_refresh(root: models.Segment, info):
