@@ -31,4 +31,5 @@ def test_the_segment_page_shows_the_last_refresh_mode(dashboard, shop):
     line.filter(has_text="incremental, 0 shoppers re-evaluated").wait_for(timeout=15_000)
     assert line.inner_text().startswith("Last refresh: ")
     assert line.get_attribute("title").startswith("Last full evaluation: ")
+    dashboard.screenshot("segment-last-refresh")
     assert dashboard.real_errors() == []
