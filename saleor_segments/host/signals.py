@@ -52,7 +52,7 @@ def customer_logged_in(sender, instance, update_fields=None, created=False, **kw
 def _login(customer_id: int) -> None:
     try:
         plugin = _plugin()
-        if plugin is not None and plugin._enabled():
+        if plugin is not None and plugin._enabled(customers=[customer_id]):
             shop_events.customer_changed(customer_id, reason="event:login")
     except Exception:  # noqa: BLE001  (a segment failure never breaks a login)
         logger.exception("saleor_segments: re-check after a login failed")

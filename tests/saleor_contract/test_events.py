@@ -447,6 +447,37 @@ def test_login_moves_the_customer_into_a_recent_login_segment(post, api_client, 
     assert member(segment, customer_user.pk)
 
 
+def test_with_the_real_time_check_off_a_login_marks_only_its_customer(
+        post, api_client, customer_user, channel_USD, settings):
+    """A login must not cost a full refresh of every channel: the customer is recorded and the
+    beat's refresh re-evaluates only them."""
+    from saleor.plugins.models import PluginConfiguration
+
+    from saleor_segments.host.plugin import PLUGIN_ID
+    from saleor_segments.membership.refresh import refresh_channel
+    from saleor_segments.models import ChangedShopper, PendingRefresh
+    from saleor_segments.worker.tasks import refresh_pending_task
+
+    settings.SEGMENTS_INCREMENTAL_MAX_SHARE = 1.0  # a test store: every shopper is a big share
+    segment = create_segment(name="logged in", channel_id=channel_USD.pk, conditions={
+        "conditions": [{"kind": "customer.field", "field": "last_login", "operator": "gte",
+                        "value": "2020-01-01"}]})
+    type(customer_user).objects.filter(pk=customer_user.pk).update(last_login=None)
+    refresh_channel(channel_USD.pk)
+    PluginConfiguration.objects.create(identifier=PLUGIN_ID, name="Customer segments",
+                                       active=True, configuration=[
+                                           {"name": "real_time_check", "value": False}])
+    post(api_client, """mutation t($email: String!, $password: String!) {
+        tokenCreate(email: $email, password: $password) { token errors { field code message } }
+    }""", {"email": customer_user.email, "password": "password"}, "tokenCreate")
+    assert not member(segment, customer_user.pk)  # no per-shopper check ...
+    assert ChangedShopper.objects.filter(customer_id=customer_user.pk).exists()  # ... recorded
+    assert not PendingRefresh.objects.filter(full_refresh=True).exists()
+    result = refresh_pending_task.apply().get()
+    assert member(segment, customer_user.pk)
+    assert not result[0]["modes"][str(segment.pk)].startswith("full"), result
+
+
 def test_with_the_real_time_check_off_deleted_checkouts_mark_their_channel(
         checkout, stock, customer_user, channel_USD, django_capture_on_commit_callbacks):
     from saleor.checkout.models import Checkout
