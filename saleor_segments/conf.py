@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "REFRESH_PARTS": 4,
     # product views older than this many days are pruned
     "VIEW_RETENTION_DAYS": 365,
+    # membership-event deliveries (sent or given up) older than this many days are deleted
+    "DELIVERY_RETENTION_DAYS": 30,
     # standalone GraphQL view: {"<bearer token>": ["MANAGE_USERS", "MANAGE_DISCOUNTS"]}
     "API_TOKENS": {},
     # folder of export files (None: MEDIA_ROOT/segment-exports, else ./exports)

@@ -3,10 +3,12 @@ subscription hears of changes from now on, not of the log's history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import Segment
 from ..services.problems import Problem, ProblemsError
@@ -81,6 +83,16 @@ def update_subscription(subscription: MembershipSubscription, *, rotate_secret: 
 
 def delete_subscription(subscription: MembershipSubscription) -> None:
     subscription.delete()  # its deliveries go with it
+
+
+def prune_deliveries(older_than_days: int) -> int:
+    """Delete deliveries sent or given up more than ``older_than_days`` ago (pending ones stay,
+    however old). Their changes are behind the subscription's position: never sent again."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = MembershipDelivery.objects.filter(
+        status__in=[MembershipDelivery.Status.SUCCESS, MembershipDelivery.Status.FAILED],
+        created_at__lt=cutoff).delete()
+    return deleted
 
 
 def redeliver(delivery: MembershipDelivery) -> MembershipDelivery:

@@ -38,3 +38,13 @@ def deliver_membership_events_task(self, subscription_id: int) -> str | None:
     if retry_at is not None and not self.request.is_eager:
         self.apply_async((subscription_id,), eta=retry_at)
     return retry_at.isoformat() if retry_at else None
+
+
+@shared_task(name="saleor_segments.prune_membership_deliveries", acks_late=True)
+def prune_membership_deliveries_task(older_than_days: int | None = None) -> int:
+    """Daily: forget deliveries older than ``SEGMENTS_DELIVERY_RETENTION_DAYS``."""
+    from ..conf import app_settings
+    from .services import prune_deliveries
+
+    with dbaccess.writer():
+        return prune_deliveries(older_than_days or app_settings.DELIVERY_RETENTION_DAYS)

@@ -31,6 +31,10 @@ BEAT_SCHEDULE = {
         "task": "saleor_segments.delete_expired_exports",
         "schedule": datetime.timedelta(hours=1),
     },
+    "saleor-segments-prune-membership-deliveries": {
+        "task": "saleor_segments.prune_membership_deliveries",
+        "schedule": datetime.timedelta(days=1),
+    },
     # membership events: catches up with changes whose wake-up was lost, and due retries
     "saleor-segments-dispatch-membership-events": {
         "task": "saleor_segments.dispatch_membership_events",

@@ -232,4 +232,5 @@ from ..reports.tasks import delete_expired_exports_task, export_customers_task  
 from ..webhooks.tasks import (  # noqa: E402,F401
     deliver_membership_events_task,
     dispatch_membership_events_task,
+    prune_membership_deliveries_task,
 )

@@ -72,6 +72,15 @@ def deliver(subscription, clock=None):
     return send_due(subscription.pk, now=clock or Clock())
 
 
+def one_member_subscribed(channel, receiver):
+    """A segment a subscription listens to, refreshed with one customer in it."""
+    UserFactory(email="a@shop.com")
+    segment = shop_segment(channel)
+    created = subscribe(segment, receiver.url)
+    refresh_segment(segment)
+    return segment, created
+
+
 def set_email(customer_id, email):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE account_user SET email = %s WHERE id = %s", [email, customer_id])
@@ -401,10 +410,7 @@ def test_a_failing_subscription_check_never_breaks_the_refresh(channel, wake_up,
 def test_a_deleted_segments_members_are_told_they_left(channel, receiver):
     from saleor_segments.services.segments import delete_segment
 
-    UserFactory(email="a@shop.com")
-    segment = shop_segment(channel)
-    created = subscribe(segment, receiver.url)
-    refresh_segment(segment)
+    segment, created = one_member_subscribed(channel, receiver)
     pk = segment.pk
     delete_segment(segment)
     deliver(created.subscription)
@@ -412,3 +418,25 @@ def test_a_deleted_segments_members_are_told_they_left(channel, receiver):
     assert [(c["action"], c["reason"]) for c in changes] == [("joined", "refresh"),
                                                             ("left", "segment_deleted")]
     assert changes[1]["segment"] == {"id": _gid("Segment", pk), "name": None}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_deliveries_are_pruned_and_their_changes_never_sent_again(channel, receiver):
+    from saleor_segments.webhooks.tasks import prune_membership_deliveries_task
+
+    _segment, created = one_member_subscribed(channel, receiver)
+    deliver(created.subscription)
+    sent = MembershipDelivery.objects.get()
+    pending = MembershipDelivery.objects.create(subscription=created.subscription,
+                                                changes=[], change_ids=[])
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    MembershipDelivery.objects.update(created_at=long_ago)
+    recent = MembershipDelivery.objects.create(subscription=created.subscription, changes=[],
+                                               change_ids=[], status="failed")
+
+    assert prune_membership_deliveries_task.apply().get() == 1  # the 30-day default
+    assert set(MembershipDelivery.objects.values_list("pk", flat=True)) == {pending.pk,
+                                                                            recent.pk}
+    assert not MembershipDelivery.objects.filter(pk=sent.pk).exists()
+    collect(created.subscription.pk)  # the pruned delivery's join is not collected again
+    assert MembershipDelivery.objects.count() == 2 and len(receiver.received) == 1
