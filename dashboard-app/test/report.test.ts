@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { describeReport, MAX_OVERLAP, overlapSelection, reportInput, type Picks, type Role } from "../src/lib/report";
+import { defaultChannel, describeReport, MAX_OVERLAP, overlapSelection, reportInput, type Picks, type Role } from "../src/lib/report";
 
 const order = ["A", "B", "C", "D"];
 const names: Record<string, string> = { A: "VIP", B: "Women", C: "Churned", D: "New" };
@@ -56,4 +56,16 @@ describe("overlap selection", () => {
     expect(chosen.ids[0]).toBe("S0");
     expect(chosen.dropped).toBe(5);
   });
+});
+
+describe("the channel a report opens on", () => {
+  const channels = [{ id: "Q2hhbm5lbDox" }, { id: "Q2hhbm5lbDoy" }];
+  it.each([
+    ["the channel that has segments", "Q2hhbm5lbDoy", "Q2hhbm5lbDoy"],
+    ["the first channel when no segment exists", null, "Q2hhbm5lbDox"],
+    ["the first channel when the segments' channel is not listed", "Q2hhbm5lbDo5", "Q2hhbm5lbDox"],
+  ])("%s", (_case, withSegments, expected) => {
+    expect(defaultChannel(channels, withSegments)).toBe(expected);
+  });
+  it("nothing when there is no channel", () => expect(defaultChannel([], "Q2hhbm5lbDox")).toBe(""));
 });

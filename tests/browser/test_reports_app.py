@@ -260,3 +260,20 @@ def test_action_log_lists_who_created_changed_and_refreshed(dashboard, segments)
     entries.nth(1).wait_for(state="detached", timeout=TIMEOUT)
     assert [e.get_attribute("data-action") for e in entries.all()] == ["CREATED"]
     assert dashboard.real_errors() == []
+
+
+def test_reports_open_on_a_channel_that_has_segments(dashboard, segments):
+    ChannelFactory(name="Archive", slug="archive")  # listed first (by name), no segments
+    app = dashboard.open("reports")
+    app.get_by_label("Role of Gold").wait_for(timeout=TIMEOUT)
+    assert app.get_by_label("Channel").input_value() == gid(
+        "Channel", pk_of_channel("default-channel"))
+    assert dashboard.real_errors() == []
+
+
+def pk_of_channel(slug):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM channel_channel WHERE slug = %s", [slug])
+        return cursor.fetchone()[0]

@@ -36,3 +36,10 @@ export function overlapSelection(picks: Picks, order: string[]): { ids: string[]
   const picked = order.filter((id) => picks[id] === "include" || picks[id] === "exclude");
   return { ids: picked.slice(0, MAX_OVERLAP), dropped: Math.max(0, picked.length - MAX_OVERLAP) };
 }
+
+/** The channel a report opens on: the one a segment is in (`withSegments`, the channel of the
+ * first segment by name, if any), else the first channel. */
+export function defaultChannel(channels: { id: string }[], withSegments: string | null | undefined): string {
+  const found = channels.find((c) => c.id === withSegments);
+  return (found ?? channels[0])?.id ?? "";
+}

@@ -12,7 +12,7 @@ import {
   OVERLAP, REPORT, REPORT_EXPORT, SEGMENTS,
   type ApiErrors, type Connection, type ExportFile, type Member, type OverlapCell, type ReportInput, type Segment,
 } from "../lib/queries";
-import { describeReport, MAX_OVERLAP, overlapSelection, reportInput, type Mode, type Picks, type Role } from "../lib/report";
+import { defaultChannel, describeReport, MAX_OVERLAP, overlapSelection, reportInput, type Mode, type Picks, type Role } from "../lib/report";
 import { channels } from "../lib/saleor";
 import { useAsync } from "../lib/useAsync";
 import { MEMBER_COLUMNS, PAGE_SIZE, useMemberFilter, usePaging } from "./Members";
@@ -81,12 +81,18 @@ function Overlap({ ids, dropped, nameOf }: { ids: string[]; dropped: number; nam
 
 export default function Reports() {
   const channelList = useAsync(() => channels(), []);
+  // open on a channel that has segments (the first channel may have none)
+  const segmentChannel = useAsync(() => gql<{ segments: Connection<Segment> }>(SEGMENTS, {
+    sortBy: { field: "NAME", direction: "ASC" }, first: 1,
+  }).then((d) => d.segments.edges[0]?.node.channel?.id ?? null), []);
   const [channel, setChannel] = useState("");
   const [picks, setPicks] = useState<Picks>({});
   const [mode, setMode] = useState<Mode>("ANY");
   useEffect(() => {
-    if (!channel && channelList.data?.length) setChannel(channelList.data[0]!.id);
-  }, [channelList.data]);
+    if (!channel && channelList.data?.length && !segmentChannel.loading) {
+      setChannel(defaultChannel(channelList.data, segmentChannel.data));
+    }
+  }, [channelList.data, segmentChannel.data, segmentChannel.loading]);
   useEffect(() => setPicks({}), [channel]);
   const segments = useAsync(() => (channel ? gql<{ segments: Connection<Segment> }>(SEGMENTS, {
     filter: { channels: [channel] }, sortBy: { field: "NAME", direction: "ASC" }, first: 100,
