@@ -104,7 +104,7 @@ class CustomerSegmentsPlugin(BasePlugin):
     def staff_created(self, staff_user: "User", previous_value: Any) -> Any:
         # also called when staffCreate promotes an existing customer: they leave every segment
         if self._enabled(customers=[staff_user.pk]):
-            shop_events.staff_created(staff_user.pk, reason="event:staff_created")
+            shop_events.customer_created(staff_user.pk, reason="event:staff_created")
         return previous_value
 
     def customer_updated(self, customer: "User", previous_value: Any, webhooks=None) -> Any:

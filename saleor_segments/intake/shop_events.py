@@ -46,14 +46,8 @@ def customer_changed(customer_id: int, reason: str = "event:customer_updated"):
 @never_raises
 def customer_created(customer_id: int, reason: str = "event:customer_created"):
     """A new customer is checked against every active segment of every channel: any condition
-    can hold the moment a customer exists ("orders count is 0", "no cart", ...)."""
-    return _priced(check_customer(customer_id, None, reason=reason), customer_id)
-
-
-@never_raises
-def staff_created(customer_id: int, reason: str = "event:staff_created"):
-    """A customer became staff (Saleor's ``staffCreate`` with a customer's e-mail promotes
-    them): staff belong to no segment, so every active segment is checked and they leave."""
+    can hold the moment a customer exists ("orders count is 0", "no cart", ...). So is a
+    customer made staff (``staffCreate`` with their e-mail), who leaves them all."""
     return _priced(check_customer(customer_id, None, reason=reason), customer_id)
 
 

@@ -79,9 +79,7 @@ def _refresh(queryset: Any, now: dt.datetime | None, reason: str, incremental: b
         else:
             result.joined, result.left = _refresh_together(segments, run)
         result.segment_ids = [s.pk for s in segments]
-        mark_refreshed(segments, now, clock, full=[s.pk for s in segments if
-                                                   result.modes[s.pk].startswith("full")],
-                       modes=result.modes)
+        mark_refreshed(segments, now, clock, result.modes)
     result.seconds = time.perf_counter() - started
     logger.info("refreshed segments %s: +%s -%s in %.2fs (%s)", result.segment_ids,
                 result.joined, result.left, result.seconds, result.modes)
@@ -244,19 +242,19 @@ def use_refresh_memory() -> None:
 
 
 def mark_refreshed(segments: list, now: dt.datetime, clock: dt.datetime,
-                   full: list[int], modes: dict[int, str] | None = None) -> None:
+                   modes: dict[int, str]) -> None:
     """Record the time the segments were evaluated at (``now``), the clock the changes they
-    saw go up to, (``full``: those evaluated fully) their last full evaluation, and
-    (``modes``: segment -> "full: <why>" or "incremental: <n> shoppers") how each was."""
+    saw go up to, how each was evaluated (``modes``: segment -> "full: <why>" or
+    "incremental: <n> shoppers") and, for those evaluated fully, their last full evaluation."""
     Segment.objects.filter(pk__in=[s.pk for s in segments]).update(last_refreshed_at=now,
                                                                      changes_seen_at=clock)
-    Segment.objects.filter(pk__in=full).update(last_full_refresh_at=clock)
     by_mode: dict[str, list[int]] = {}
     for segment in segments:
-        if modes and segment.pk in modes:
+        if segment.pk in modes:
             by_mode.setdefault(modes[segment.pk][:200], []).append(segment.pk)
     for mode, pks in by_mode.items():
-        Segment.objects.filter(pk__in=pks).update(last_refresh_mode=mode)
+        extra = {"last_full_refresh_at": clock} if mode.startswith("full") else {}
+        Segment.objects.filter(pk__in=pks).update(last_refresh_mode=mode, **extra)
     for segment in segments:
         if segment.refreshed_version != segment.definition_version:
             Segment.objects.filter(pk=segment.pk).update(

@@ -128,8 +128,8 @@ def commit(run_id: int, reason: str = "refresh") -> RefreshRun:
                                       settled_since=run.evaluated_at)
                 run.joined += joined
                 run.left += left
-            mark_refreshed([segment], run.evaluated_at, run.requested_at, full=[segment.pk],
-                           modes={segment.pk: f"full: split refresh ({run.parts} parts)"})
+            mark_refreshed([segment], run.evaluated_at, run.requested_at,
+                           {segment.pk: f"full: split refresh ({run.parts} parts)"})
             return _finish(run, RefreshRun.Status.DONE)
     except RefreshError as exc:
         return fail(run_id, str(exc))

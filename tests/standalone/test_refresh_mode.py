@@ -70,6 +70,5 @@ def test_a_split_refresh_stores_a_full_mode(channel):
 
 def test_a_long_mode_is_cut_to_the_column(channel):
     segment = create_segment(name="S", channel_id=channel["id"], conditions=EMAIL_SHOP)
-    mark_refreshed([segment], NOW, NOW, full=[segment.pk],
-                   modes={segment.pk: "full: " + "x" * 300})
+    mark_refreshed([segment], NOW, NOW, {segment.pk: "full: " + "x" * 300})
     assert stored(segment)[0] == "full: " + "x" * 194
