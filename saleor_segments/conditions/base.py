@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -36,6 +37,10 @@ class Event(str, Enum):
     ACTIVITY = "activity"  # product views, wishlist
     TIME = "time"  # time windows age out on their own
     SEGMENT = "segment"  # another segment's membership
+
+
+# ``Condition.orders_since`` of a kind that reads a shopper's orders whatever their age
+ANY_AGE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 
 class ApplyTo(str, Enum):
@@ -164,6 +169,16 @@ class Condition:
         unknown, which makes time passing force a full evaluation (the safe default for a
         kind that depends on time and does not say how)."""
         return None if Event.TIME in self.event_set() else ()
+
+    def orders_since(self, now: dt.datetime) -> dt.datetime | None:
+        """The oldest orders (by ``created_at``) this condition reads when evaluated at
+        ``now``: ``ANY_AGE`` when their age does not matter, None when it reads no orders of
+        its own (a condition inside an order container reads the container's orders). An
+        incremental refresh re-evaluates a shopper whose changed order is older than that
+        only when the order left a window (``windows``), never for the change itself."""
+        if self.scope == Scope.ORDER or Event.ORDER not in self.event_set():
+            return None
+        return ANY_AGE
 
     def child_group(self) -> Any:
         return getattr(self, "match", None)

@@ -3,13 +3,14 @@ and by order sub-conditions (status, amount, billing/shipping address, products)
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .address import AddressContainer
 from .ast import Group
-from .base import Condition, Event, FieldCondition, Reader, Scope, Window, cmp_json
+from .base import ANY_AGE, Condition, Event, FieldCondition, Reader, Scope, Window, cmp_json
 from .operators import Comparison
 from .products import DATED_ROWS, ItemsCondition, Period
 from .registry import register
@@ -60,6 +61,10 @@ class Orders(Condition):
         if self.period is None:
             return ()
         return self.period.windows(lambda subject: Fragment(DATED_ROWS["ordered"][subject]))
+
+    def orders_since(self, now: dt.datetime) -> dt.datetime | None:
+        """Its period's start: every order it (and every condition inside it) reads."""
+        return self.period.since(now) if self.period else ANY_AGE
 
     @property
     def zero(self) -> Decimal | None:

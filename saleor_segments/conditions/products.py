@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .ast import Group
-from .base import Condition, Event, Reader, Scope, Window, cmp_json
+from .base import ANY_AGE, Condition, Event, Reader, Scope, Window, cmp_json
 from .operators import NOW, Comparison, sql_any
 from .registry import register
 from .sql import TRUE, Fragment, join, sql, value
@@ -78,6 +78,15 @@ class Period:
     def windows(self, rows: Callable[[str], Fragment]) -> tuple[Window, ...]:
         """The moving window over ``rows`` (a date range does not move)."""
         return (Window(self.last_days, rows=rows),) if self.last_days is not None else ()
+
+    def since(self, now: dt.datetime) -> dt.datetime:
+        """The oldest ``at`` the period takes in when evaluated at ``now`` (a day early for
+        "last N days": the SQL subtracts days in the session's time zone)."""
+        if self.last_days is not None:
+            return now - dt.timedelta(days=self.last_days + 1)
+        if self.start is not None:
+            return dt.datetime.combine(self.start, dt.time.min, dt.UTC)
+        return ANY_AGE
 
 
 def _days(value: Any) -> int:
@@ -171,6 +180,11 @@ class Products(ItemsCondition):
         if self.period is None or self.source == "cart":
             return ()
         return self.period.windows(lambda subject: Fragment(DATED_ROWS[self.source][subject]))
+
+    def orders_since(self, now: dt.datetime) -> dt.datetime | None:
+        if self.source != "ordered":
+            return None
+        return self.period.since(now) if self.period else ANY_AGE
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

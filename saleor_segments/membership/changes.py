@@ -11,7 +11,9 @@ without a real change, costs one look-up, never a wrong answer):
 - Saleor's own change stamps, from the segment's last refresh on: ``account_user.updated_at``
   (segments reading customer data: a changed field, metadata or default address),
   ``account_user.date_joined`` (every customer segment: a new customer),
-  ``order_order.updated_at`` (order conditions), ``checkout_checkout.last_change`` (carts;
+  ``order_order.updated_at`` (order conditions; only orders the segment still reads: a
+  changed order created before every "last N days" period of the segment cannot move it, and
+  one that left a window since is found as such), ``checkout_checkout.last_change`` (carts;
   every visitor segment: a new checkout is a new visitor);
 - the plugin's own activity rows by their dates (views, wishlist);
 - the membership log of the segments a segment refers to;
@@ -40,7 +42,7 @@ from typing import Any
 from django.db import connection
 
 from ..conditions import Condition, Event, walk
-from ..conditions.base import Window
+from ..conditions.base import ANY_AGE, Window
 from ..conditions.segments import SegmentMember
 from ..conditions.sql import Fragment, join, sql, value
 from ..conf import app_settings
@@ -61,7 +63,9 @@ STAMPS: dict[str, list[tuple[Event | None, str]]] = {
         (Event.CUSTOMER, "SELECT id FROM account_user WHERE updated_at >= {since}"),
         (None, "SELECT id FROM account_user WHERE date_joined >= {since}"),
         (None, f"SELECT customer_id FROM {CHANGED_TABLE} WHERE at >= {{since}}"),
-        (Event.ORDER, "SELECT user_id FROM order_order WHERE updated_at >= {since}"),
+        # an order changed: only one the segment still reads (orders_since) can move it
+        (Event.ORDER, "SELECT user_id FROM order_order WHERE updated_at >= {since} "
+                      "AND created_at >= {orders_since}"),
         (Event.CHECKOUT, "SELECT user_id FROM checkout_checkout WHERE last_change >= {since}"),
         (Event.ACTIVITY, "SELECT customer_id FROM saleor_segments_productview "
                          "WHERE viewed_at >= {since}"),
@@ -101,9 +105,10 @@ def plan(segment: Segment, now: dt.datetime, clock: dt.datetime) -> Plan:
     if referred and _referred_changed(referred, since):
         return Plan(segment, full="a segment it refers to was changed or deleted")
     result = Plan(segment)
+    oldest = _orders_since(nodes, now)
     for subject in subjects_of(segment):
         events = compiled(segment, subject)[2]
-        parts = [sql(template, since=value(since))
+        parts = [sql(template, since=value(since), orders_since=value(oldest))
                  for event, template in STAMPS[subject] if event is None or event in events]
         if referred:
             parts.append(sql(f"SELECT {LOG_COLUMN[subject]} FROM {LOG_TABLE} WHERE segment_id "
@@ -133,6 +138,12 @@ def _needs_full(segment: Segment, now: dt.datetime, clock: dt.datetime) -> str |
 def _referred_changed(ids: list[int], since: dt.datetime) -> bool:
     found = Segment.objects.filter(pk__in=ids)
     return found.count() < len(ids) or found.filter(updated_at__gte=since).exists()
+
+
+def _orders_since(nodes: list, now: dt.datetime) -> dt.datetime:
+    """The oldest orders any of the nodes reads at ``now`` (``ANY_AGE``: orders of any age)."""
+    found = [n.orders_since(now) for n in nodes]
+    return min((at for at in found if at is not None), default=ANY_AGE)
 
 
 def _crossed(nodes: list, subject: str, before: dt.datetime,

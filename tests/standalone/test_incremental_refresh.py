@@ -165,6 +165,53 @@ def test_changed_orders_are_found_by_their_stamp(channel):
     assert members(segment) == {a["id"]}
 
 
+def test_changed_orders_older_than_every_period_are_no_candidates(channel):
+    """A change to an order created before the segment's "last 30 days" cannot move its
+    customer: no re-evaluation (the order's stamp moved, as any Saleor save moves it)."""
+    a, b = UserFactory(), UserFactory()
+    old = OrderFactory(user_id=a["id"], channel_id=channel["id"], created_at=NOW - 60 * 24 * HOUR)
+    recent = OrderFactory(user_id=b["id"], channel_id=channel["id"],
+                          created_at=NOW - 24 * HOUR)
+    segment = segment_of(channel, RECENT_ORDER)
+    assert members(segment) == {b["id"]}
+    execute("UPDATE order_order SET updated_at = clock_timestamp() WHERE id = ANY(%s)",
+            [[old["id"], recent["id"]]])
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
+    assert members(segment) == {b["id"]}
+
+
+@pytest.mark.parametrize("conditions", [
+    # orders of any age: every changed order's customer is re-evaluated
+    {"conditions": [{"kind": "orders", "measure": "count", "operator": "gte", "value": 1,
+                     "aggregator": "all", "expected": True, "conditions": []}]},
+    # one condition with a period, one without: the one without decides
+    {"conditions": [RECENT_ORDER["conditions"][0],
+                    {"kind": "products", "source": "ordered", "found": True,
+                     "aggregator": "all", "expected": True, "conditions": []}],
+     "aggregator": "any"},
+])
+def test_changed_old_orders_are_candidates_when_a_condition_reads_every_order(
+        channel, conditions):
+    a = UserFactory()
+    old = OrderFactory(user_id=a["id"], channel_id=channel["id"], created_at=NOW - 60 * 24 * HOUR)
+    segment = segment_of(channel, conditions)
+    execute("UPDATE order_order SET updated_at = clock_timestamp() WHERE id = %s", [old["id"]])
+    assert incremental(segment, NOW + HOUR)[1] == "incremental: 1 shoppers"
+
+
+def test_a_changed_order_that_left_the_period_since_the_last_refresh_is_found(channel):
+    """Canceled after the last refresh and out of the period by now: found by its date."""
+    a = UserFactory()
+    order = OrderFactory(user_id=a["id"], channel_id=channel["id"],
+                         created_at=NOW - 29 * 24 * HOUR)
+    segment = segment_of(channel, RECENT_ORDER)
+    assert members(segment) == {a["id"]}
+    execute("UPDATE order_order SET status = 'canceled', updated_at = clock_timestamp() "
+            "WHERE id = %s", [order["id"]])
+    assert incremental(segment, NOW + 2 * 24 * HOUR)[1] == "incremental: 1 shoppers"
+    assert members(segment) == set()
+
+
 def test_changed_carts_find_customers_and_visitors(channel):
     a = UserFactory()
     cart = CheckoutFactory(user_id=a["id"], channel_id=channel["id"])
