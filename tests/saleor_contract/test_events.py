@@ -290,6 +290,48 @@ def test_fulfilment_cancel_moves_the_customer_out(post, staff_api_client, fulfil
     assert not member(segment, fulfilled_order.user_id)
 
 
+RECENT_ORDER = {"conditions": [{"kind": "orders", "measure": "count", "operator": "gte",
+                                "value": 1, "period": {"last_days": 30}, "conditions": [
+                                    {"kind": "order.field", "field": "status",
+                                     "operator": "is_not", "value": "canceled"}]}]}
+
+
+def test_order_cancel_moves_the_customer_and_the_next_refresh_skips_orders_out_of_its_period(
+        post, staff_api_client, order_list, customer_user2, permission_group_manage_orders,
+        settings):
+    """``orderCancel`` moves the customer out at once. The next incremental refresh finds both
+    cancelled orders by Saleor's ``order_order.updated_at``, but re-evaluates only the customer
+    whose order is within the segment's 30 days: the other order, 60 days old, cannot move its
+    customer."""
+    from saleor.order.models import Order
+
+    from saleor_segments.membership.check import check_customer
+    from saleor_segments.membership.refresh import refresh_segment
+
+    settings.SEGMENTS_INCREMENTAL_OVERLAP_SECONDS = 0  # only what changes after the refresh
+    settings.SEGMENTS_INCREMENTAL_MAX_SHARE = 1.0  # a test store: every shopper is a big share
+    recent, old, extra = order_list
+    extra.delete()
+    Order.objects.filter(pk=old.pk).update(user=customer_user2,
+                                           created_at=timezone.now() - dt.timedelta(days=60))
+    segment = create_segment(name="recent", channel_id=recent.channel_id,
+                             conditions=RECENT_ORDER)
+    refresh_segment(segment)
+    assert member(segment, recent.user_id) and not member(segment, customer_user2.pk)
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    for order in (recent, old):
+        post(staff_api_client, """mutation c($id: ID!) {
+            orderCancel(id: $id) { errors { field code message } } }""",
+             {"id": gid("Order", order.pk)}, "orderCancel")
+    assert not member(segment, recent.user_id)  # at once, no refresh
+    assert Order.objects.filter(pk__in=[recent.pk, old.pk], status="canceled").count() == 2
+    result = refresh_segment(segment, incremental=True)
+    assert result.modes[segment.pk] == "incremental: 1 shoppers", result.modes
+    assert not member(segment, recent.user_id) and not member(segment, customer_user2.pk)
+    check_customer(customer_user2.pk)
+    assert not member(segment, customer_user2.pk)
+
+
 # --- gift cards (store credit) ---------------------------------------------------------------
 
 CREDIT = {"conditions": [{"kind": "customer.gift_card_balance", "operator": "gte",
