@@ -1,6 +1,7 @@
 """The plugin's own tables. Saleor's rows are referenced by plain ids (no database foreign
 keys into Saleor), so the app migrates the same inside Saleor and in standalone mode."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -146,13 +147,16 @@ class WishlistItem(models.Model):
 
 
 class PendingRefresh(models.Model):
-    """A channel whose segments need the combined refresh ("real-time check: No" mode):
-    incremental when the shoppers who changed were recorded (ChangedShopper), full when what
-    changed is not known shopper by shopper (the catalogue, data many customers share)."""
+    """A channel whose segments need the combined refresh (``refresh_pending``): incremental
+    when the shoppers who changed were recorded (ChangedShopper); ``full_segments`` evaluated
+    fully when what changed is data many shoppers share (the catalogue, customer types,
+    attributes: only the segments reading it); every segment fully (``full_refresh``) when
+    nothing more is known."""
 
     channel_id = models.IntegerField(unique=True)
     requested_at = models.DateTimeField(default=timezone.now)
     full_refresh = models.BooleanField(default=True)
+    full_segments = ArrayField(models.IntegerField(), default=list, blank=True)
 
 
 class ChangedShopper(models.Model):

@@ -3,6 +3,7 @@ nothing in this module raises into the caller (a failure is logged, the checkout
 
 import functools
 import logging
+from typing import Any
 
 from celery import current_app
 from django.db import connection, transaction
@@ -136,14 +137,16 @@ def segments_using(matches) -> list:
 def catalogue_changed() -> list[int]:
     """A product, variant, category or collection changed: every shopper with such a product
     in a cart, wishlist, view history or order may move. Such changes come in bursts (imports,
-    bulk edits), so they are not re-checked one by one: the channels of the segments with
-    product conditions are marked, and ``refresh_pending`` runs one combined refresh per channel
-    (within a minute), however many changes came. Returns the channels marked."""
-    channels = sorted({s.channel_id for s in segments_using(
-        lambda node: isinstance(node, ItemCondition))})
-    for channel_id in channels:
-        mark_pending(channel_id)
-    return channels
+    bulk edits), so they are not re-checked one by one: the segments with product conditions
+    are marked, and ``refresh_pending`` runs one combined refresh per channel (within a
+    minute), however many changes came: those segments fully, the channel's others only for the
+    shoppers recorded meanwhile. Returns the channels marked."""
+    by_channel: dict[int, list[int]] = {}
+    for segment in segments_using(lambda node: isinstance(node, ItemCondition)):
+        by_channel.setdefault(segment.channel_id, []).append(segment.pk)
+    for channel_id, segments in sorted(by_channel.items()):
+        mark_pending(channel_id, segments=segments)
+    return sorted(by_channel)
 
 
 @never_raises
@@ -159,7 +162,7 @@ def shared_data_changed(matches, real_time: bool = True) -> list[int]:
             transaction.on_commit(functools.partial(_queue_refresh, segment.pk,
                                                     segment.channel_id), robust=True)
         else:
-            mark_pending(segment.channel_id)
+            mark_pending(segment.channel_id, segments=[segment.pk])
     return [s.pk for s in segments]
 
 
@@ -169,7 +172,7 @@ def _queue_refresh(segment_id: int, channel_id: int) -> None:
     except Exception:  # noqa: BLE001  (kombu's OperationalError, a timeout, ...)
         logger.exception("refresh of segment %s could not be queued; its channel is marked "
                          "for the combined refresh", segment_id)
-        mark_pending(channel_id)
+        mark_pending(channel_id, segments=[segment_id])
 
 
 @never_raises
@@ -220,21 +223,30 @@ def customer_deleted(customer_id: int, reason: str = "event:customer_deleted") -
 
 
 @never_raises
-def mark_pending(channel_id: int | None = None, full: bool = True) -> int:
-    """Real-time check off: remember that a channel (or, for account events, every channel with
-    active segments) needs the combined refresh; ``tasks.refresh_pending`` runs it: fully, or
-    (``full=False``: the shoppers who changed were recorded, see ``mark_changed``) only for
-    them. Returns the channels newly marked (or newly marked for a full refresh)."""
-    upsert = ("ON CONFLICT (channel_id) DO UPDATE SET full_refresh = true WHERE NOT "
-              "saleor_segments_pendingrefresh.full_refresh AND EXCLUDED.full_refresh")
+def mark_pending(channel_id: int | None = None, full: bool = True,
+                 segments: Any = None) -> int:
+    """Remember that a channel (None: every channel with active segments) needs the combined
+    refresh; ``tasks.refresh_pending`` runs it: every segment fully; or, with ``segments``
+    (ids: those reading data many shoppers share, such as the catalogue), those fully and the
+    others only for the shoppers recorded; or (``full=False``, see ``mark_changed``) only for
+    the shoppers recorded. Returns the channels whose mark this widened."""
+    segments = sorted(set(segments or ()))
+    full = full and not segments
+    fields = "(channel_id, requested_at, full_refresh, full_segments)"
+    p = "saleor_segments_pendingrefresh"
+    upsert = (f"ON CONFLICT (channel_id) DO UPDATE SET full_refresh = {p}.full_refresh OR "
+              "EXCLUDED.full_refresh, full_segments = ARRAY(SELECT DISTINCT x FROM unnest("
+              f"{p}.full_segments || EXCLUDED.full_segments) x ORDER BY x) WHERE NOT "
+              f"{p}.full_refresh AND (EXCLUDED.full_refresh OR NOT EXCLUDED.full_segments "
+              f"<@ {p}.full_segments)")
     with connection.cursor() as cursor:
         if channel_id is None:
-            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at, "
-                           "full_refresh) SELECT DISTINCT channel_id, now(), %s FROM "
-                           f"saleor_segments_segment WHERE status = 'active' {upsert}", [full])
+            cursor.execute(f"INSERT INTO {p} {fields} SELECT DISTINCT channel_id, now(), %s, "
+                           "%s::int[] FROM saleor_segments_segment WHERE status = 'active' "
+                           f"{upsert}", [full, segments])
         else:
-            cursor.execute("INSERT INTO saleor_segments_pendingrefresh (channel_id, requested_at, "
-                           f"full_refresh) VALUES (%s, now(), %s) {upsert}", [channel_id, full])
+            cursor.execute(f"INSERT INTO {p} {fields} VALUES (%s, now(), %s, %s::int[]) "
+                           f"{upsert}", [channel_id, full, segments])
         return cursor.rowcount
 
 

@@ -52,15 +52,18 @@ def refresh_segment(segment: Segment | int, now: dt.datetime | None = None,
 
 
 def refresh_channel(channel_id: int, now: dt.datetime | None = None,
-                    reason: str = "refresh", incremental: bool = False) -> RefreshResult:
-    """Combined refresh of every active segment of a channel, one statement per shopper kind.
-    A segment whose evaluation fails is logged and left as it was; the others go on."""
+                    reason: str = "refresh", incremental: bool = False,
+                    full: Any = ()) -> RefreshResult:
+    """Combined refresh of every active segment of a channel, one statement per shopper kind
+    (``incremental``: each as ``changes.plan`` says, except the ids in ``full``, evaluated
+    fully). A segment whose evaluation fails is logged and left as it was; the others go on."""
     segments = Segment.objects.filter(channel_id=channel_id, status=Segment.Status.ACTIVE)
-    return _refresh(segments, now, reason, incremental, isolate=True)
+    return _refresh(segments, now, reason, incremental, isolate=True, full=frozenset(full))
 
 
 def _refresh(queryset: Any, now: dt.datetime | None, reason: str, incremental: bool,
-             expect: Any = None, isolate: bool = False) -> RefreshResult:
+             expect: Any = None, isolate: bool = False,
+             full: frozenset[int] = frozenset()) -> RefreshResult:
     started = time.perf_counter()
     now = now or timezone.now()
     with transaction.atomic():
@@ -73,7 +76,7 @@ def _refresh(queryset: Any, now: dt.datetime | None, reason: str, incremental: b
         # read definitions under the lock: a concurrent save can't slip between compile and write
         segments = [s for s in Segment.objects.filter(pk__in=ids).order_by("pk") if s.is_active]
         result = RefreshResult([], skipped=not segments)
-        run = _Run(now, reason, clock, incremental, result.modes)
+        run = _Run(now, reason, clock, incremental, result.modes, full)
         if isolate:
             segments = _refresh_isolated(segments, run, result)
         else:
@@ -95,6 +98,7 @@ class _Run:
     clock: dt.datetime
     incremental: bool
     modes: dict[int, str]
+    full: frozenset[int] = frozenset()  # evaluated fully even in an incremental refresh
 
 
 def _clock() -> dt.datetime:
@@ -106,8 +110,7 @@ def _clock() -> dt.datetime:
 def _refresh_together(segments: list, run: _Run) -> tuple[int, int]:
     """One statement per kind of shopper for all ``segments`` evaluated fully, one for those
     evaluated incrementally: (joined, left)."""
-    plans = {s.pk: changes.plan(s, run.now, run.clock) if run.incremental
-             else changes.Plan(s, full="requested") for s in segments}
+    plans = {s.pk: _plan(s, run) for s in segments}
     joined = left = 0
     for subject, table in BY_SUBJECT.items():
         mine = [s for s in segments if subject in subjects_of(s)]
@@ -125,6 +128,15 @@ def _refresh_together(segments: list, run: _Run) -> tuple[int, int]:
         run.modes[pk] = f"full: {plan.full}" if plan.full else (
             f"incremental: {plan.found} shoppers")
     return joined, left
+
+
+def _plan(segment: Segment, run: _Run) -> changes.Plan:
+    if not run.incremental:
+        return changes.Plan(segment, full="requested")
+    if segment.pk in run.full:
+        return changes.Plan(segment, full="data many shoppers share changed (catalogue, "
+                                          "customer types or attributes)")
+    return changes.plan(segment, run.now, run.clock)
 
 
 def _stage_candidates(segments: list, subject: str, table: MembershipTable,

@@ -220,9 +220,11 @@ def refresh_pending_task() -> list[dict]:
                     channel_id=channel_id).first()
                 if mark is None:
                     continue  # another worker took it
-                mark.delete()  # marked by shopper events only: those shoppers, incrementally
-                results.append(_summary(refresh_channel(channel_id, reason="refresh:events",
-                                                        incremental=not mark.full_refresh)))
+                mark.delete()  # fully, or the marked segments fully and the others
+                # only for the shoppers recorded
+                results.append(_summary(refresh_channel(
+                    channel_id, reason="refresh:events", incremental=not mark.full_refresh,
+                    full=mark.full_segments)))
         except Exception:  # noqa: BLE001  (one channel's failure must not stop the others)
             logger.exception("combined refresh of channel %s failed; kept pending", channel_id)
     return results

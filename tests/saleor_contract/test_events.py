@@ -445,23 +445,28 @@ def test_customer_attribute_value_renamed_moves_its_customers(
 
 def test_product_moved_to_another_category_reaches_cart_segments_at_the_next_beat(
         post, staff_api_client, permission_manage_products, customer_user, checkout, stock,
-        channel_USD):
-    """A catalogue change can move every shopper with that product at once: the channel is
-    marked, and the combined refresh the beat runs every minute (``refresh_pending``) moves
-    them; no per-shopper event exists for it in Saleor."""
+        channel_USD, settings):
+    """A catalogue change can move every shopper with that product at once: the segments with
+    product conditions are marked, and the combined refresh the beat runs every minute
+    (``refresh_pending``) evaluates them fully and moves those shoppers; no per-shopper event
+    exists for it in Saleor. The channel's other segments stay incremental."""
     from saleor.product.models import Category
 
     from saleor_segments.membership.check import check_customer
+    from saleor_segments.membership.refresh import refresh_segment
     from saleor_segments.models import PendingRefresh
     from saleor_segments.worker.tasks import refresh_pending_task
 
+    settings.SEGMENTS_INCREMENTAL_MAX_SHARE = 1.0  # a test store: every shopper is a big share
     product = stock.product_variant.product
     category = Category.objects.create(name="Shoes", slug="shoes")
     segment = create_segment(name="cart in category", channel_id=channel_USD.pk, conditions={
         "conditions": [{"kind": "products", "source": "cart", "conditions": [
             {"kind": "product.category", "operator": "is", "value": category.pk}]}]})
+    welcome = create_segment(name="no orders", channel_id=channel_USD.pk, conditions=NO_ORDERS)
     _cart(checkout, stock, customer_user)
     check_customer(customer_user.pk)
+    refresh_segment(welcome)
     assert not member(segment, customer_user.pk)
     staff_api_client.user.user_permissions.add(permission_manage_products)
 
@@ -469,10 +474,13 @@ def test_product_moved_to_another_category_reaches_cart_segments_at_the_next_bea
         productUpdate(id: $id, input: $input) { errors { field code message } } }""",
          {"id": gid("Product", product.pk), "input": {"category": gid("Category", category.pk)}},
          "productUpdate")
-    assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel_USD.pk]
+    assert list(PendingRefresh.objects.values_list(
+        "channel_id", "full_refresh", "full_segments")) == [(channel_USD.pk, False, [segment.pk])]
 
-    refresh_pending_task.apply()  # what Saleor's beat runs every minute
+    [summary] = refresh_pending_task.apply().get()  # what Saleor's beat runs every minute
     assert member(segment, customer_user.pk)
+    assert summary["modes"][str(segment.pk)].startswith("full:"), summary
+    assert summary["modes"][str(welcome.pk)].startswith("incremental:"), summary
 
 
 def test_login_moves_the_customer_into_a_recent_login_segment(post, api_client, customer_user,

@@ -340,11 +340,48 @@ def test_events_with_the_real_time_check_off_re_evaluate_only_their_shoppers(cha
     assert members(segment) == {a["id"]}
 
     shop_events.mark_changed(channel["id"], [a["id"]])
-    assert shop_events.mark_pending(channel["id"]) == 1  # the catalogue: a full refresh wins
+    assert shop_events.mark_pending(channel["id"]) == 1  # nothing more known: a full wins
     assert shop_events.mark_changed(channel["id"], [a["id"]]) == 0  # ... and stays
     [summary] = refresh_pending_task.apply().get()
     assert summary["modes"] == {str(segment.pk): "full: requested"}
     assert shop_events.mark_changed(channel["id"]) == 1  # nobody named: full
+    assert list(PendingRefresh.objects.values_list("full_refresh", flat=True)) == [True]
+
+
+def test_a_catalogue_change_evaluates_fully_only_the_segments_with_product_conditions(channel):
+    """A product edit can move every shopper with that product, so the segments reading
+    products are evaluated fully; the channel's other segments stay incremental."""
+    from saleor_segments.intake import shop_events
+    from saleor_segments.models import PendingRefresh
+    from saleor_segments.worker.tasks import refresh_pending_task
+
+    from ..factories import CategoryFactory
+
+    a = UserFactory(email="a@else.com")
+    by_email = segment_of(channel, EMAIL_SHOP)
+    by_category = create_segment(name="p", channel_id=channel["id"], conditions={
+        "conditions": [{"kind": "products", "source": "cart", "conditions": [
+            {"kind": "product.category", "operator": "is", "value": CategoryFactory()["id"]}]}]})
+    refresh_segment(by_category, now=NOW)
+    assert shop_events.catalogue_changed() == [channel["id"]]
+    assert list(PendingRefresh.objects.values_list("full_refresh", "full_segments")) == [
+        (False, [by_category.pk])]
+    assert shop_events.catalogue_changed() == [channel["id"]]  # the same mark, not widened
+    assert shop_events.mark_pending(channel["id"], segments=[by_category.pk]) == 0
+    execute("UPDATE account_user SET email = 'a@shop.com', updated_at = clock_timestamp() "
+            "WHERE id = %s", [a["id"]])
+    [summary] = refresh_pending_task.apply().get()
+    assert summary["modes"][str(by_category.pk)].startswith("full: data many shoppers share")
+    assert summary["modes"][str(by_email.pk)] == "incremental: 1 shoppers"
+    assert members(by_email) == {a["id"]}
+    assert not PendingRefresh.objects.exists()
+
+    shop_events.mark_changed(channel["id"], [a["id"]])  # shoppers first, the catalogue next
+    assert shop_events.catalogue_changed() == [channel["id"]]
+    assert list(PendingRefresh.objects.values_list("full_refresh", "full_segments")) == [
+        (False, [by_category.pk])]
+    assert shop_events.mark_pending(channel["id"]) == 1  # nothing more known: all fully
+    assert shop_events.catalogue_changed() == [channel["id"]]  # ... and stays so
     assert list(PendingRefresh.objects.values_list("full_refresh", flat=True)) == [True]
 
 

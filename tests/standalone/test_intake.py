@@ -220,7 +220,8 @@ def test_catalogue_changes_mark_the_channels_of_segments_with_product_conditions
     create_segment(name="n", channel_id=other["id"], conditions=NEW_CUSTOMERS)
 
     assert shop_events.catalogue_changed() == [channel["id"]]
-    assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel["id"]]
+    assert list(PendingRefresh.objects.values_list(
+        "channel_id", "full_refresh", "full_segments")) == [(channel["id"], False, [by_category.pk])]
     update_segment(by_category, status="inactive")
     assert shop_events.catalogue_changed() == []
 
@@ -243,4 +244,5 @@ def test_a_broker_that_refuses_the_refresh_marks_the_channel_and_never_raises(ch
     with django_capture():
         assert shop_events.shared_data_changed(
             lambda node: getattr(node, "field", None) == "customer_type") == [segment.pk]
-    assert list(PendingRefresh.objects.values_list("channel_id", flat=True)) == [channel["id"]]
+    assert list(PendingRefresh.objects.values_list(
+        "channel_id", "full_refresh", "full_segments")) == [(channel["id"], False, [segment.pk])]
