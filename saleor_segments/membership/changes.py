@@ -28,8 +28,9 @@ never refreshed, its definition changed, its last full evaluation is older than 
 period, time went back, a kind whose dependence on time is unknown or cannot be range-scanned
 (last_login, dates inside metadata or attributes: those only when the UTC date changed), a
 segment it refers to was changed or deleted. Catalogue changes (a product moved to another
-category) move shoppers by their items, not by their own data: the intake marks the channel
-for a full refresh (``PendingRefresh.full_refresh``), and the periodic full evaluation catches
+category) move shoppers by their items, not by their own data: the intake marks the segments
+with product conditions for a full evaluation (``PendingRefresh.full_segments``; the channel's
+other segments stay incremental), and the periodic full evaluation catches
 changes no event reported, such as a staff member turned back into a customer (Saleor's API
 never does that: ``staffCreate`` turns a customer into staff, nothing turns staff back)."""
 
