@@ -24,6 +24,13 @@ describe("action log", () => {
     expect(summary(event({ action: "CREATED", after: JSON.stringify({ name: "A" }) }))).toBe("Created");
   });
 
+  it("names a subscription's fields", () => {
+    const e = event({ action: "UPDATED", before: JSON.stringify({ name: "CRM", target_url: "https://a.example", is_active: true }),
+      after: JSON.stringify({ name: "CRM", target_url: "https://b.example", is_active: true }) });
+    expect(changes(e)).toEqual([{ field: "target_url", label: "Target URL", before: "https://a.example", after: "https://b.example" }]);
+    expect(summary(e)).toBe("Changed Target URL");
+  });
+
   it("names who did it", () => {
     expect(actorText(event({}))).toBe("staff@example.com");
     expect(actorText(event({ actorKind: "APP", actorName: "Segments" }))).toBe("App Segments");

@@ -75,6 +75,7 @@ class AdminEvent(models.Model):
         DISCOUNT_LIMIT = "discount_limit", "Discount limit"
         CONTENT_BLOCK = "content_block", "Content block"
         RELATED_PRODUCT_RULE = "related_product_rule", "Related product rule"
+        SEGMENT_SUBSCRIPTION = "segment_subscription", "Membership event subscription"
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"

@@ -144,7 +144,12 @@ def test_subscribe_see_the_secret_once_and_the_join_delivered(dashboard, gold, r
     cells = delivered.locator("td").all_inner_texts()
     assert cells[:6] == ["Delivered", "Delivered (HTTP 200)", "1", "HTTP 200", "—", "1 change"], cells
     assert delivered.get_by_role("button", name="Retry").count() == 0
-    app.get_by_text("1 in total").wait_for(timeout=TIMEOUT)
+    app.get_by_text("1 in total").first.wait_for(timeout=TIMEOUT)
+    # the subscription's action log, below its deliveries: created from this page, no secret
+    logged = app.get_by_test_id("admin-event")
+    logged.first.wait_for(timeout=TIMEOUT)
+    assert [e.get_attribute("data-action") for e in logged.all()] == ["CREATED"]
+    assert secret not in app.locator("body").inner_html()
     dashboard.screenshot("membership-events-deliveries")
     app.get_by_label("Status").select_option("FAILED")
     app.get_by_text("No failed delivery.").wait_for(timeout=TIMEOUT)

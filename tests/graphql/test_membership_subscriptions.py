@@ -185,3 +185,37 @@ def test_manage_users_is_required(api, segment):
     assert not MembershipSubscription.objects.exists()
     _status, body = api.post(CREATE, variables, token=USERS_TOKEN)
     assert body["data"]["segmentSubscriptionCreate"]["errors"] == []
+
+
+ADMIN_EVENTS = """query($id: ID) {
+  segmentAdminEvents(objectType: SEGMENT_SUBSCRIPTION, objectId: $id, first: 20) { totalCount
+    edges { node { objectType objectId objectName action before after actorKind } } } }"""
+
+
+def test_subscription_changes_are_in_the_action_log_without_the_secret(api, segment):
+    import json
+
+    created = api.admin(CREATE, {"input": create_input(segment)})["segmentSubscriptionCreate"]
+    sid, secrets = created["segmentSubscription"]["id"], [created["secret"]]
+    api.admin(UPDATE, {"id": sid, "input": {"name": "CRM 2"}})
+    api.admin(UPDATE, {"id": sid, "input": {"isActive": False}})
+    rotated = api.admin(UPDATE, {"id": sid, "input": {"rotateSecret": True}})
+    secrets.append(rotated["segmentSubscriptionUpdate"]["secret"])
+    failed = api.admin(UPDATE, {"id": sid, "input": {"name": "  "}})  # refused: not logged
+    assert failed["segmentSubscriptionUpdate"]["errors"]
+    api.admin(DELETE, {"id": sid})
+
+    data = api.admin(ADMIN_EVENTS, {"id": sid})["segmentAdminEvents"]
+    events = [e["node"] for e in data["edges"]][::-1]  # oldest first
+    assert [e["action"] for e in events] == ["CREATED", "UPDATED", "DEACTIVATED", "UPDATED",
+                                             "DELETED"]
+    assert {e["objectType"] for e in events} == {"SEGMENT_SUBSCRIPTION"}
+    assert {e["objectId"] for e in events} == {sid}
+    renamed = events[1]
+    assert (json.loads(renamed["before"])["name"], json.loads(renamed["after"])["name"]) == (
+        "CRM", "CRM 2")
+    assert (json.loads(events[2]["before"]), json.loads(events[2]["after"])) == (
+        {"is_active": True}, {"is_active": False})
+    assert json.loads(events[0]["after"])["segment_ids"] == [segment.pk]
+    assert events[-1]["objectName"] == "CRM 2" and events[-1]["after"] is None
+    assert all(secret not in str(events) for secret in secrets)

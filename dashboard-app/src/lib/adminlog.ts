@@ -8,6 +8,9 @@ export const ACTION_LABELS: Record<string, string> = {
 const FIELD_LABELS: Record<string, string> = {
   name: "Name", description: "Description", channel_id: "Channel", status: "Status", apply_to: "Applies to",
   conditions: "Conditions", definition_version: "Definition version",
+  // membership event subscriptions (never their secret)
+  target_url: "Target URL", app_id: "App", segment_ids: "Segments", on_join: "Joins", on_leave: "Leaves",
+  is_active: "Active",
 };
 
 export type Change = { field: string; label: string; before: string; after: string };

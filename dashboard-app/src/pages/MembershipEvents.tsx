@@ -4,6 +4,7 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { NoPermission } from "../App";
+import { ActionLog } from "./ActionLog";
 import { Card, ConfirmButton, ErrorText, formatDate, Grid, Message, NativeSelect, Page, Pager, TextInput, type Column } from "../components/ui";
 import { gql, PermissionError } from "../lib/api";
 import { useBridge } from "../lib/bridge";
@@ -274,6 +275,7 @@ function Deliveries({ subscription, back }: { subscription: Subscription; back: 
         <Pager total={page?.totalCount} hasPrevious={paging.hasPrevious} hasNext={page?.pageInfo.hasNextPage ?? false}
           onPrevious={paging.previous} onNext={() => paging.next(page!.pageInfo.endCursor)} />
       </Card>
+      <ActionLog objectType="SEGMENT_SUBSCRIPTION" objectId={subscription.id} />
     </Page>
   );
 }

@@ -1,5 +1,6 @@
-"""The action log: every admin mutation on a segment, a discount limit, a content block or a
-related product rule records who did what (with the definition before and after).
+"""The action log: every admin mutation on a segment, a discount limit, a content block, a
+related product rule or a membership event subscription records who did what (with the
+definition before and after; never a subscription's secret).
 
 ``BaseMutation`` calls ``start`` before ``perform`` and ``finish`` with its payload, inside the
 mutation's transaction: nothing is logged when the change fails. Logging never breaks the
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from ... import models
 from ...reports.models import AdminEvent
+from ...webhooks.models import MembershipSubscription
 
 logger = logging.getLogger(__name__)
 Action = AdminEvent.Action
@@ -32,6 +34,9 @@ def snapshot(obj) -> dict:
     if isinstance(obj, models.Segment):
         fields = ("name", "description", "channel_id", "status", "apply_to", "conditions",
                   "definition_version")
+    elif isinstance(obj, MembershipSubscription):  # never its secret
+        return {name: _json(getattr(obj, name)) for name in (
+            "name", "target_url", "app_id", "segment_ids", "on_join", "on_leave", "is_active")}
     elif isinstance(obj, models.ContentBlock):
         fields = ("name", "placement", "content", "page_id", "priority", "starts_at",
                   "ends_at", "status")
@@ -68,11 +73,18 @@ AUDITED = {
                                  models.RelatedProductRule),
     "RelatedProductRuleDelete": (ObjectType.RELATED_PRODUCT_RULE, "delete",
                                  models.RelatedProductRule),
+    "SegmentSubscriptionCreate": (ObjectType.SEGMENT_SUBSCRIPTION, "create",
+                                  MembershipSubscription),
+    "SegmentSubscriptionUpdate": (ObjectType.SEGMENT_SUBSCRIPTION, "update",
+                                  MembershipSubscription),
+    "SegmentSubscriptionDelete": (ObjectType.SEGMENT_SUBSCRIPTION, "delete",
+                                  MembershipSubscription),
     "PromotionSegmentsSet": (ObjectType.DISCOUNT_LIMIT, "limit", None),
     "VoucherSegmentsSet": (ObjectType.DISCOUNT_LIMIT, "limit", None),
 }
 NODE_TYPES = {models.Segment: "Segment", models.ContentBlock: "ContentBlock",
-              models.RelatedProductRule: "RelatedProductRule"}
+              models.RelatedProductRule: "RelatedProductRule",
+              MembershipSubscription: "SegmentSubscription"}
 
 
 def actor_of(info) -> tuple[str, str, str]:
@@ -153,7 +165,7 @@ def _events(recording: Recording, mutation_name: str, data: dict, payload) -> li
                 for pk, snap in recording.before.items()]
     obj = next(value for value in vars(payload).values()
                if isinstance(value, models.Segment | models.ContentBlock
-                             | models.RelatedProductRule))
+                             | models.RelatedProductRule | MembershipSubscription))
     if recording.verb == "create":
         return [event(obj.pk, obj.name, Action.CREATED, after=snapshot(obj))]
     if recording.verb == "refresh":
@@ -162,12 +174,13 @@ def _events(recording: Recording, mutation_name: str, data: dict, payload) -> li
             "definition_version": obj.definition_version,
             "refresh_run": run.pk if run is not None else None})]
     before, after = recording.before.get(str(obj.pk)), snapshot(obj)
+    switch = "is_active" if isinstance(obj, MembershipSubscription) else "status"
     events = []
-    if before is not None and before.get("status") != after.get("status"):
-        events.append(event(obj.pk, obj.name, Action.ACTIVATED if after["status"] == "active"
-                            else Action.DEACTIVATED, {"status": before["status"]},
-                            {"status": after["status"]}))
-    changed = {k for k in after if before is None or before.get(k) != after[k]} - {"status"}
+    if before is not None and before.get(switch) != after.get(switch):
+        on = after[switch] is True or after[switch] == "active"
+        events.append(event(obj.pk, obj.name, Action.ACTIVATED if on else Action.DEACTIVATED,
+                            {switch: before[switch]}, {switch: after[switch]}))
+    changed = {k for k in after if before is None or before.get(k) != after[k]} - {switch}
     if changed or not events:
         events.append(event(obj.pk, obj.name, Action.UPDATED, before, after))
     return events

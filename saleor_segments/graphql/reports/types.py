@@ -139,6 +139,7 @@ class SegmentAdminObjectEnum(graphene.Enum):
     DISCOUNT_LIMIT = "discount_limit"
     CONTENT_BLOCK = "content_block"
     RELATED_PRODUCT_RULE = "related_product_rule"
+    SEGMENT_SUBSCRIPTION = "segment_subscription"
 
 
 class SegmentAdminActionEnum(graphene.Enum):
@@ -157,7 +158,8 @@ class SegmentAdminActorEnum(graphene.Enum):
 
 
 OBJECT_NODES = {"segment": "Segment", "content_block": "ContentBlock",
-                "related_product_rule": "RelatedProductRule"}
+                "related_product_rule": "RelatedProductRule",
+                "segment_subscription": "SegmentSubscription"}
 
 
 class SegmentAdminEvent(graphene.ObjectType):
