@@ -35,15 +35,15 @@ def snapshot(obj) -> dict:
         fields = ("name", "description", "channel_id", "status", "apply_to", "conditions",
                   "definition_version")
     elif isinstance(obj, MembershipSubscription):  # never its secret
-        return {name: _json(getattr(obj, name)) for name in (
-            "name", "target_url", "app_id", "segment_ids", "on_join", "on_leave", "is_active")}
+        fields = ("name", "target_url", "app_id", "segment_ids", "on_join", "on_leave",
+                  "is_active")
     elif isinstance(obj, models.ContentBlock):
         fields = ("name", "placement", "content", "page_id", "priority", "starts_at",
                   "ends_at", "status")
     else:
         fields = ("name", "channel_id", "status", "priority", "applies_to", "show", "limit")
     data = {name: _json(getattr(obj, name)) for name in fields}
-    if not isinstance(obj, models.Segment) and obj.pk:
+    if isinstance(obj, models.ContentBlock | models.RelatedProductRule) and obj.pk:
         data["segments"] = sorted(obj.segments.values_list("pk", flat=True))
     return data
 
@@ -163,9 +163,7 @@ def _events(recording: Recording, mutation_name: str, data: dict, payload) -> li
     if recording.verb == "delete":
         return [event(pk, recording.names[pk], Action.DELETED, before=snap)
                 for pk, snap in recording.before.items()]
-    obj = next(value for value in vars(payload).values()
-               if isinstance(value, models.Segment | models.ContentBlock
-                             | models.RelatedProductRule | MembershipSubscription))
+    obj = next(value for value in vars(payload).values() if isinstance(value, tuple(NODE_TYPES)))
     if recording.verb == "create":
         return [event(obj.pk, obj.name, Action.CREATED, after=snapshot(obj))]
     if recording.verb == "refresh":
