@@ -193,10 +193,11 @@ def shopper_predicate(tree: Group, channel_id: int, subject: str, single: bool =
 
 
 def shopper_query(tree: Group, channel_id: int, subject: str, single: bool = False,
-                  ranged: bool = False) -> Fragment:
+                  ranged: bool = False, located: bool = False) -> Fragment:
     """``SELECT <shopper id> FROM <shoppers> WHERE <tree>`` (params still hold NOW and, when
-    ranged, RANGE_LO/RANGE_HI)."""
+    ranged, RANGE_LO/RANGE_HI). ``located``: also the row's location (``loc``, its ctid), so
+    that a statement which found the row can come back to it by a TID scan."""
     table, alias, pk = SUBJECTS[subject]
-    return sql("SELECT {a}.{pk} AS shopper FROM {table} {a} WHERE {}",
+    return sql("SELECT {a}.{pk} AS shopper{loc} FROM {table} {a} WHERE {}",
                shopper_predicate(tree, channel_id, subject, single, ranged),
-               a=alias, pk=pk, table=table)
+               a=alias, pk=pk, table=table, loc=f", {alias}.ctid AS loc" if located else "")

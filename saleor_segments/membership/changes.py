@@ -20,6 +20,10 @@ without a real change, costs one look-up, never a wrong answer):
 - rows that left a "last N days" window between the last evaluation time and this one (the
   kinds declare their windows, ``Condition.windows``).
 
+A source that reads the shopper's own row (``account_user``, ``checkout_checkout``) also gives
+that row's location (its ctid): the refresh evaluates the candidates in the statement that found
+them, and comes back to those rows by a TID scan instead of a second look-up by key.
+
 Data stamps are compared with the clock of the last refresh (less an overlap, for transactions
 still open then and clocks of other servers), windows with the time it evaluated at.
 
@@ -54,29 +58,31 @@ from .tables import LOG_TABLE
 CHANGED_TABLE = "saleor_segments_changedshopper"
 
 # Saleor's change stamps (indexed) per subject: (event that makes a segment read them or None
-# for every segment, SQL selecting the shopper of rows stamped at or after a time)
+# for every segment, SQL selecting the shopper of rows stamped at or after a time, and the
+# shopper row's location where the source is the shopper table itself, else NULL)
 STAMPS: dict[str, list[tuple[Event | None, str]]] = {
     "customer": [
         # the customer row itself: what customer conditions read (fields, metadata, default
         # addresses); segments that read none of it only need new customers (who can match
         # a segment satisfied without related rows); customers made staff are reported by
         # Saleor's staff_created event (ChangedShopper)
-        (Event.CUSTOMER, "SELECT id FROM account_user WHERE updated_at >= {since}"),
-        (None, "SELECT id FROM account_user WHERE date_joined >= {since}"),
-        (None, f"SELECT customer_id FROM {CHANGED_TABLE} WHERE at >= {{since}}"),
+        (Event.CUSTOMER, "SELECT id, ctid FROM account_user WHERE updated_at >= {since}"),
+        (None, "SELECT id, ctid FROM account_user WHERE date_joined >= {since}"),
+        (None, f"SELECT customer_id, NULL::tid FROM {CHANGED_TABLE} WHERE at >= {{since}}"),
         # an order changed: only one the segment still reads (orders_since) can move it
-        (Event.ORDER, "SELECT user_id FROM order_order WHERE updated_at >= {since} "
+        (Event.ORDER, "SELECT user_id, NULL::tid FROM order_order WHERE updated_at >= {since} "
                       "AND created_at >= {orders_since}"),
-        (Event.CHECKOUT, "SELECT user_id FROM checkout_checkout WHERE last_change >= {since}"),
-        (Event.ACTIVITY, "SELECT customer_id FROM saleor_segments_productview "
+        (Event.CHECKOUT, "SELECT user_id, NULL::tid FROM checkout_checkout "
+                         "WHERE last_change >= {since}"),
+        (Event.ACTIVITY, "SELECT customer_id, NULL::tid FROM saleor_segments_productview "
                          "WHERE viewed_at >= {since}"),
-        (Event.ACTIVITY, "SELECT customer_id FROM saleor_segments_wishlistitem "
+        (Event.ACTIVITY, "SELECT customer_id, NULL::tid FROM saleor_segments_wishlistitem "
                          "WHERE added_at >= {since}"),
     ],
     "visitor": [
-        (None, "SELECT token FROM checkout_checkout WHERE last_change >= {since}"),
-        (None, f"SELECT checkout_token FROM {CHANGED_TABLE} WHERE at >= {{since}}"),
-        (Event.ACTIVITY, "SELECT checkout_token FROM saleor_segments_productview "
+        (None, "SELECT token, ctid FROM checkout_checkout WHERE last_change >= {since}"),
+        (None, f"SELECT checkout_token, NULL::tid FROM {CHANGED_TABLE} WHERE at >= {{since}}"),
+        (Event.ACTIVITY, "SELECT checkout_token, NULL::tid FROM saleor_segments_productview "
                          "WHERE viewed_at >= {since}"),
     ],
 }
@@ -89,7 +95,9 @@ class Plan:
 
     segment: Any
     full: str | None = None
-    candidates: dict[str, Fragment] = field(default_factory=dict)  # subject -> shoppers SQL
+    # subject -> SQL of (shopper, location) rows: the location is the shopper row's ctid where
+    # the source read the shopper table itself (valid in that statement only), else NULL
+    candidates: dict[str, Fragment] = field(default_factory=dict)
     found: int = 0  # how many candidates the refresh found
 
 
@@ -112,8 +120,8 @@ def plan(segment: Segment, now: dt.datetime, clock: dt.datetime) -> Plan:
         parts = [sql(template, since=value(since), orders_since=value(oldest))
                  for event, template in STAMPS[subject] if event is None or event in events]
         if referred:
-            parts.append(sql(f"SELECT {LOG_COLUMN[subject]} FROM {LOG_TABLE} WHERE segment_id "
-                             "= ANY({}) AND at >= least({}::timestamptz, {}::timestamptz)",
+            parts.append(sql(f"SELECT {LOG_COLUMN[subject]}, NULL::tid FROM {LOG_TABLE} WHERE "
+                             "segment_id = ANY({}) AND at >= least({}::timestamptz, {}::timestamptz)",
                              value(referred), value(since), value(segment.last_refreshed_at)))
         crossed = _crossed(nodes, subject, segment.last_refreshed_at, now)
         if isinstance(crossed, str):
@@ -164,7 +172,7 @@ def _crossed(nodes: list, subject: str, before: dt.datetime,
                 continue
             if window.rows is None:
                 return f"{node.kind}: its time window cannot be range-scanned"
-            parts.append(sql("SELECT r.shopper FROM ({}) r WHERE r.at >= {} AND r.at < {}",
+            parts.append(sql("SELECT r.shopper, NULL::tid FROM ({}) r WHERE r.at >= {} AND r.at < {}",
                              window.rows(subject), value(bounds[0]), value(bounds[1])))
     return parts
 

@@ -18,18 +18,18 @@ def segment_tree(segment: Any) -> Group:
                                                             declared_fields=None))
 
 
-def compiled(segment: Any, subject: str, single: bool = False,
-             ranged: bool = False) -> tuple[str, tuple, frozenset[Event]]:
+def compiled(segment: Any, subject: str, single: bool = False, ranged: bool = False,
+             located: bool = False) -> tuple[str, tuple, frozenset[Event]]:
     """(sql, params, events) for a segment; params may hold NOW (see evaluation.compile.bind).
 
     Keyed by definition version and last save: change conditions through the services (which
     bump the version), not by editing rows by hand."""
     key = (segment.pk, segment.definition_version, segment.updated_at, segment.channel_id,
-           segment.apply_to, subject, single, ranged)
+           segment.apply_to, subject, single, ranged, located)
     found = _CACHE.get(key)
     if found is None:
         tree = segment_tree(segment)
-        sql, params = shopper_query(tree, segment.channel_id, subject, single, ranged)
+        sql, params = shopper_query(tree, segment.channel_id, subject, single, ranged, located)
         found = sql, tuple(params), frozenset(tree_events(tree))
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()

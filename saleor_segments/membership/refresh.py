@@ -18,15 +18,15 @@ from django.utils import timezone
 
 from ..conditions.sql import Fragment, join, sql, value
 from ..conf import app_settings
-from ..evaluation.compile import bind
+from ..evaluation.compile import SUBJECTS, bind
 from ..models import Segment
 from . import changes
 from .definitions import compiled, subjects_of
 from .events import memberships_changed
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOG_TABLE, MembershipTable
 
-CANDIDATES = "segments_candidates"  # temporary: (segment_id, shopper) an incremental refresh
-# re-evaluates
+CANDIDATES = "candidates"  # in an incremental refresh's statement: (segment_id, shopper, loc)
+# it re-evaluates, loc being the shopper row's ctid
 
 logger = logging.getLogger(__name__)
 
@@ -108,22 +108,22 @@ def _clock() -> dt.datetime:
 
 
 def _refresh_together(segments: list, run: _Run) -> tuple[int, int]:
-    """One statement per kind of shopper for all ``segments`` evaluated fully, one for those
-    evaluated incrementally: (joined, left)."""
+    """Per kind of shopper, one statement for the segments evaluated incrementally, then one
+    for those evaluated fully (with those that turned out to have too many candidates):
+    (joined, left)."""
     plans = {s.pk: _plan(s, run) for s in segments}
     joined = left = 0
     for subject, table in BY_SUBJECT.items():
         mine = [s for s in segments if subject in subjects_of(s)]
-        partial = _stage_candidates([s for s in mine if plans[s.pk].full is None], subject,
-                                    table, plans)
+        partial = _with_candidates([s for s in mine if plans[s.pk].full is None], subject,
+                                   plans)
+        if partial:
+            counts = _apply_incremental(partial, table, run, plans)
+            joined, left = joined + counts[0], left + counts[1]
         whole = [s for s in mine if plans[s.pk].full]
-        for group, matched, within in (
-                (whole, lambda g: evaluated(g, table, run.now), None),
-                (partial, lambda g: restricted(g, table, run.now), CANDIDATES)):
-            if group:
-                counts = _apply(group, table, run.now, run.reason, matched(group),
-                                within=within)
-                joined, left = joined + counts[0], left + counts[1]
+        if whole:
+            counts = _apply(whole, table, run.now, run.reason, evaluated(whole, table, run.now))
+            joined, left = joined + counts[0], left + counts[1]
     for pk, plan in plans.items():
         run.modes[pk] = f"full: {plan.full}" if plan.full else (
             f"incremental: {plan.found} shoppers")
@@ -139,60 +139,86 @@ def _plan(segment: Segment, run: _Run) -> changes.Plan:
     return changes.plan(segment, run.now, run.clock)
 
 
-def _stage_candidates(segments: list, subject: str, table: MembershipTable,
-                      plans: dict) -> list:
-    """Fill the candidates table with the shoppers each segment re-evaluates. A segment with
-    more of them than ``INCREMENTAL_MAX_SHARE`` of all shoppers is evaluated fully instead
-    (its plan says so). Returns the segments left incremental with someone to re-evaluate."""
+def _with_candidates(segments: list, subject: str, plans: dict) -> list:
+    """The segments with at least one candidate (a first row of their sources, not a count:
+    with nothing changed, a refresh costs these empty range scans)."""
+    if not segments:
+        return []
+    parts = [sql("SELECT {}::bigint FROM (SELECT 1 FROM ({}) c(shopper, loc) "
+                 "WHERE c.shopper IS NOT NULL LIMIT 1) found", value(s.pk),
+                 plans[s.pk].candidates[subject]) for s in segments]
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {CANDIDATES}")
-        if not segments:
-            return []
-        parts = [sql("SELECT {}::bigint AS segment_id, c.shopper FROM ({}) c(shopper) "
-                     "WHERE c.shopper IS NOT NULL", value(s.pk),
-                     plans[s.pk].candidates[subject]) for s in segments]
-        cursor.execute(*sql(f"CREATE TEMPORARY TABLE {CANDIDATES} ON COMMIT DROP AS "
-                            "SELECT DISTINCT segment_id, shopper::{} AS shopper FROM ({}) k",
-                            table.cast, join(" UNION ALL ", parts)))
-        cursor.execute(f"SELECT segment_id, count(*) FROM {CANDIDATES} GROUP BY segment_id")
-        found = dict(cursor.fetchall())
-        share = app_settings.INCREMENTAL_MAX_SHARE
-        total = _shoppers(cursor, subject) if share < 1 else 0
-        too_many = [s.pk for s in segments
-                    if share < 1 and found.get(s.pk, 0) > max(share * total, 1)]
-        for s in segments:
-            plans[s.pk].found += found.get(s.pk, 0)
-            if s.pk in too_many:
-                plans[s.pk].full = f"{found[s.pk]} of about {int(total)} shoppers changed"
-        if too_many:
-            cursor.execute(f"DELETE FROM {CANDIDATES} WHERE segment_id = ANY(%s)", [too_many])
-    return [s for s in segments if s.pk not in too_many and found.get(s.pk)]
+        cursor.execute(*join(" UNION ALL ", parts))
+        found = {pk for (pk,) in cursor.fetchall()}
+    return [s for s in segments if s.pk in found]
+
+
+def _apply_incremental(segments: list, table: MembershipTable, run: _Run,
+                       plans: dict) -> tuple[int, int]:
+    """Re-evaluate and diff each segment's candidates, all in one statement: the candidates
+    are found (with their shopper row's location where a source read that row), counted,
+    and evaluated by a TID scan of those locations (candidates found elsewhere are located by
+    their key first). A location is only valid in the statement that read it, hence one
+    statement. A segment with more candidates than ``INCREMENTAL_MAX_SHARE`` of all shoppers
+    is left out here and evaluated fully (its plan says so)."""
+    subject = table.subject
+    relation, _alias, key = SUBJECTS[subject]
+    share = app_settings.INCREMENTAL_MAX_SHARE
+    total = limit = 0.0
+    cap = Fragment("")
+    if share < 1:
+        with connection.cursor() as cursor:
+            total = _shoppers(cursor, subject)
+        limit = max(share * total, 1)
+        cap = sql(" WHERE n.n <= {}", value(limit))
+    found = join(" UNION ALL ", [
+        sql("SELECT {}::bigint AS segment_id, c.shopper::{cast} AS shopper, c.loc "
+            "FROM ({}) c(shopper, loc) WHERE c.shopper IS NOT NULL", value(s.pk),
+            plans[s.pk].candidates[subject], cast=table.cast) for s in segments])
+    staged = sql(
+        "found AS MATERIALIZED (SELECT segment_id, shopper, max(loc) AS loc FROM ({}) k "
+        "GROUP BY segment_id, shopper), "
+        "counted AS MATERIALIZED (SELECT segment_id, count(*) AS n FROM found "
+        "GROUP BY segment_id), "
+        "{candidates} AS MATERIALIZED (SELECT f.segment_id, f.shopper, COALESCE(f.loc, "
+        "(SELECT r.ctid FROM {relation} r WHERE r.{key} = f.shopper)) AS loc "
+        "FROM found f JOIN counted n ON n.segment_id = f.segment_id{}), ",
+        found, cap, candidates=CANDIDATES, relation=relation, key=key)
+    diff = _diff(segments, table, run.now, run.reason, located(segments, table, run.now),
+                 within=CANDIDATES, staged=staged, counted="counted")
+    for pk, n in diff.counted.items():
+        plans[pk].found += n
+        if share < 1 and n > limit:
+            plans[pk].full = f"{n} of about {int(total)} shoppers changed"
+    return diff.joined, diff.left
+
+
+def located(segments: list, table: MembershipTable, now: dt.datetime) -> Fragment:
+    """SQL of (segment_id, shopper) rows: which of each segment's candidates (the
+    ``CANDIDATES`` of the same statement, with their row's location) match it now. The
+    one-shopper form of the conditions, from a TID scan of the candidates' rows: the work
+    follows the number of candidates, not the size of the store."""
+    parts = []
+    for segment in segments:
+        sql_, params, _events = compiled(segment, table.subject, single=True, located=True)
+        parts.append(sql("SELECT {pk}::bigint AS segment_id, q.shopper FROM ({}) q "
+                         "WHERE q.loc = ANY(ARRAY(SELECT k.loc FROM {candidates} k "
+                         "WHERE k.segment_id = {pk} AND k.loc IS NOT NULL))",
+                         Fragment(sql_, tuple(bind(list(params), now))),
+                         pk=str(int(segment.pk)), candidates=CANDIDATES))
+    return join(" UNION ALL ", parts)
 
 
 def _shoppers(cursor: Any, subject: str) -> float:
     """About how many shoppers of a kind there are (the planner's estimate; counted when
     small or never analysed)."""
-    relation = {"customer": "account_user", "visitor": "checkout_checkout"}[subject]
+    relation = SUBJECTS[subject][0]
     cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [relation])
     estimate = cursor.fetchone()[0]
     if estimate < 10_000:
         cursor.execute(f"SELECT count(*) FROM {relation}")
         return cursor.fetchone()[0]
     return estimate
-
-
-def restricted(segments: list, table: MembershipTable, now: dt.datetime) -> tuple[str, list]:
-    """SQL of (segment_id, shopper) rows: which of each segment's candidates match it now.
-    The one-shopper form of the conditions (index look-ups from each candidate), so the work
-    follows the number of candidates, not the size of the store."""
-    parts, params = [], []
-    for segment in segments:
-        sql_, seg_params, _events = compiled(segment, table.subject, single=True)
-        parts.append(f"SELECT {segment.pk}::bigint AS segment_id, q.shopper FROM ({sql_}) q "
-                     f"WHERE q.shopper = ANY(ARRAY(SELECT k.shopper FROM {CANDIDATES} k "
-                     f"WHERE k.segment_id = {segment.pk}))")
-        params += bind(list(seg_params), now)
-    return " UNION ALL ".join(parts), params
 
 
 def _refresh_isolated(segments: list, run: _Run, result: RefreshResult) -> list:
@@ -273,61 +299,90 @@ def mark_refreshed(segments: list, now: dt.datetime, clock: dt.datetime,
                 refreshed_version=segment.definition_version)
 
 
-def evaluated(segments: list, table: MembershipTable, now: dt.datetime) -> tuple[str, list]:
+def evaluated(segments: list, table: MembershipTable, now: dt.datetime) -> Fragment:
     """SQL of (segment_id, shopper) rows: who matches each segment now."""
-    parts, params = [], []
+    parts = []
     for segment in segments:
-        sql, seg_params, _events = compiled(segment, table.subject)
-        parts.append(f"SELECT {segment.pk}::bigint AS segment_id, q.shopper FROM ({sql}) q")
-        params += bind(list(seg_params), now)
-    return " UNION ALL ".join(parts), params
+        sql_, params, _events = compiled(segment, table.subject)
+        parts.append(sql("SELECT {}::bigint AS segment_id, q.shopper FROM ({}) q",
+                         str(int(segment.pk)), Fragment(sql_, tuple(bind(list(params), now)))))
+    return join(" UNION ALL ", parts)
+
+
+@dataclass
+class _Diff:
+    joined: int
+    left: int
+    counted: dict[int, int]  # segment -> its candidates (an incremental refresh)
 
 
 def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
-           matched: tuple[str, list], settled_since: dt.datetime | None = None,
-           within: str | None = None) -> tuple[int, int]:
-    """Diff ``matched`` (SQL of segment_id, shopper rows) against the stored members, write
-    and log the difference, all set-based. With ``settled_since``, shoppers whose membership
-    an event changed after that time are left as they are (their news is newer). With
-    ``within`` (a table of segment_id, shopper), only those shoppers' membership is diffed.
+           matched: Fragment, settled_since: dt.datetime | None = None) -> tuple[int, int]:
+    """Diff ``matched`` (SQL of segment_id, shopper rows) against the stored members of
+    ``segments``, write and log the difference: (joined, left). With ``settled_since``,
+    shoppers whose membership an event changed after that time are left as they are (their
+    news is newer)."""
+    diff = _diff(segments, table, now, reason, matched, settled_since=settled_since)
+    return diff.joined, diff.left
+
+
+def _diff(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
+          matched: Fragment, settled_since: dt.datetime | None = None,
+          within: str | None = None, staged: Fragment | None = None,
+          counted: str | None = None) -> _Diff:
+    """Diff and write, all set-based (see ``_apply``). With ``within`` (a table or a common
+    table expression of segment_id, shopper; ``staged`` defines the expressions the statement
+    starts with), only those shoppers' membership is diffed; ``counted`` names an expression
+    of (segment_id, n) rows the result reports.
 
     The diff is a FULL JOIN (PostgreSQL can only hash or merge it) kept in a temporary table,
     and the writes run with nested loops off: every step stays linear in the number of rows,
     whatever the (often stale) statistics of the membership table say."""
-    matched_sql, params = matched
-    versions = ", ".join(f"({s.pk}::bigint, {int(s.definition_version)})" for s in segments)
+    versions = join(", ", [sql("({}::bigint, {})", str(int(s.pk)), str(int(s.definition_version)))
+                           for s in segments])
     ids = [s.pk for s in segments]
     col, mt = table.column, table.table
     stale = any(s.refreshed_version != s.definition_version for s in segments)
     keep = "OR c.version <> v.version" if stale else ""  # stayers whose version must move
-    settled, settled_params = "", []
     # the stored membership of each candidate is looked up by the (segment, shopper) index
     # (the fence keeps it a look-up, not a hash of all the segment's members): the cost
     # follows the number of candidates, not the size of the segment
     rows = (f"{within} k CROSS JOIN LATERAL (SELECT y.* FROM {mt} y WHERE y.segment_id = "
             f"k.segment_id AND y.{col} = k.shopper OFFSET 0) x" if within else f"{mt} x")
+    settled = Fragment("")
     if settled_since is not None:
-        settled = (f"AND NOT EXISTS (SELECT 1 FROM {LOG_TABLE} l WHERE l.segment_id = "
-                   f"COALESCE(m.segment_id, c.segment_id) AND l.{col} = COALESCE(m.shopper, "
-                   f"c.shopper) AND l.at > %s)")
-        settled_params = [settled_since]
+        settled = sql("AND NOT EXISTS (SELECT 1 {log} l WHERE l.segment_id = "
+                      "COALESCE(m.segment_id, c.segment_id) AND l.{col} = COALESCE(m.shopper, "
+                      "c.shopper) AND l.at > {})", value(settled_since),
+                      log=f"FROM {LOG_TABLE}", col=col)
+    # an incremental refresh's counts travel as extra rows (no shopper) of the diff table
+    counts = (f" UNION ALL SELECT segment_id, NULL, NULL, NULL, NULL, n FROM {counted}"
+              if counted else "")
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS segments_diff")
-        cursor.execute(f"""
+        cursor.execute(*sql("""
             CREATE TEMPORARY TABLE segments_diff ON COMMIT DROP AS
-            WITH versions(segment_id, version) AS (VALUES {versions}),
-            matched AS NOT MATERIALIZED ({matched_sql}),
+            WITH {staged}versions(segment_id, version) AS (VALUES {versions}),
+            matched AS NOT MATERIALIZED ({matched}),
             stored AS NOT MATERIALIZED (
                 SELECT x.segment_id, x.{col} AS shopper, x.definition_version AS version
-                FROM {rows} WHERE x.segment_id = ANY(%s))
+                FROM {rows} WHERE x.segment_id = ANY({ids}))
             SELECT COALESCE(m.segment_id, c.segment_id) AS segment_id,
                    COALESCE(m.shopper, c.shopper) AS shopper,
-                   m.shopper IS NOT NULL AS now_in, c.shopper IS NOT NULL AS was_in, v.version
+                   m.shopper IS NOT NULL AS now_in, c.shopper IS NOT NULL AS was_in, v.version,
+                   NULL::bigint AS counted
             FROM matched m FULL JOIN stored c
               ON c.segment_id = m.segment_id AND c.shopper = m.shopper
             JOIN versions v ON v.segment_id = COALESCE(m.segment_id, c.segment_id)
-            WHERE (m.shopper IS NULL OR c.shopper IS NULL {keep}) {settled}""",
-                       params + [ids] + settled_params)
+            WHERE (m.shopper IS NULL OR c.shopper IS NULL {keep}) {settled}{counts}""",
+                            staged=staged or Fragment(""), versions=versions, matched=matched,
+                            col=col, rows=rows, ids=value(ids), keep=keep, settled=settled,
+                            counts=counts))
+        found: dict[int, int] = {}
+        if counted:
+            cursor.execute("DELETE FROM segments_diff WHERE counted IS NOT NULL "
+                           "RETURNING segment_id, counted")
+            found = dict(cursor.fetchall())
         cursor.execute("ANALYZE segments_diff")
         cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
         cursor.execute(f"""
@@ -354,7 +409,7 @@ def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str
                                  changed=_changed_shoppers)
         cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
         cursor.execute("DROP TABLE segments_diff")
-    return joined, left
+    return _Diff(joined, left, found)
 
 
 def _changed_shoppers(segment_ids: list[int]) -> Fragment:

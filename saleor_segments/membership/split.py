@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from ..conditions.sql import sql, value
 from ..conf import app_settings
 from ..evaluation.compile import bind
 from ..models import RefreshRun, RefreshRunPart, Segment
@@ -121,9 +122,9 @@ def commit(run_id: int, reason: str = "refresh") -> RefreshRun:
             run.joined = run.left = 0
             for subject in subjects_of(segment):
                 table = BY_SUBJECT[subject]
-                matched = (f"SELECT {segment.pk}::bigint AS segment_id, {table.column} AS shopper "
-                           f"FROM {STAGE} WHERE run_id = %s AND {table.column} IS NOT NULL",
-                           [run.pk])
+                matched = sql("SELECT {}::bigint AS segment_id, {col} AS shopper FROM {stage} "
+                              "WHERE run_id = {} AND {col} IS NOT NULL", str(int(segment.pk)),
+                              value(run.pk), col=table.column, stage=STAGE)
                 joined, left = _apply([segment], table, run.evaluated_at, reason, matched,
                                       settled_since=run.evaluated_at)
                 run.joined += joined
