@@ -47,7 +47,10 @@ class Segment(models.Model):
 
 
 class CustomerMembership(models.Model):
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="customers")
+    # no index of its own: the unique (segment, customer_id) constraint's index starts with it
+    # (one index fewer to write on every join and leave)
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="customers",
+                                db_index=False)
     customer_id = models.IntegerField()
     joined_at = models.DateTimeField(default=timezone.now)
     definition_version = models.PositiveIntegerField()
@@ -59,7 +62,8 @@ class CustomerMembership(models.Model):
 
 
 class VisitorMembership(models.Model):
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="visitors")
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="visitors",
+                                db_index=False)  # the unique constraint's index starts with it
     checkout_token = models.UUIDField()
     joined_at = models.DateTimeField(default=timezone.now)
     definition_version = models.PositiveIntegerField()
@@ -77,7 +81,8 @@ class MembershipLog(models.Model):
         JOINED = "joined", "Joined"
         LEFT = "left", "Left"
 
-    segment_id = models.BigIntegerField(db_index=True)  # kept after the segment is deleted
+    # kept after the segment is deleted; looked up by the (segment_id, at) index
+    segment_id = models.BigIntegerField()
     customer_id = models.IntegerField(null=True, blank=True)
     checkout_token = models.UUIDField(null=True, blank=True)
     action = models.CharField(max_length=8, choices=Action.choices)
