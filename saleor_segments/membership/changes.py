@@ -121,7 +121,8 @@ def plan(segment: Segment, now: dt.datetime, clock: dt.datetime) -> Plan:
                  for event, template in STAMPS[subject] if event is None or event in events]
         if referred:
             parts.append(sql(f"SELECT {LOG_COLUMN[subject]}, NULL::tid FROM {LOG_TABLE} WHERE "
-                             "segment_id = ANY({}) AND at >= least({}::timestamptz, {}::timestamptz)",
+                             "segment_id = ANY({}) "
+                             "AND at >= least({}::timestamptz, {}::timestamptz)",
                              value(referred), value(since), value(segment.last_refreshed_at)))
         crossed = _crossed(nodes, subject, segment.last_refreshed_at, now)
         if isinstance(crossed, str):
@@ -172,7 +173,8 @@ def _crossed(nodes: list, subject: str, before: dt.datetime,
                 continue
             if window.rows is None:
                 return f"{node.kind}: its time window cannot be range-scanned"
-            parts.append(sql("SELECT r.shopper, NULL::tid FROM ({}) r WHERE r.at >= {} AND r.at < {}",
+            parts.append(sql("SELECT r.shopper, NULL::tid FROM ({}) r "
+                             "WHERE r.at >= {} AND r.at < {}",
                              window.rows(subject), value(bounds[0]), value(bounds[1])))
     return parts
 

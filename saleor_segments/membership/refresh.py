@@ -185,7 +185,7 @@ def _apply_incremental(segments: list, table: MembershipTable, run: _Run,
         "FROM found f JOIN counted n ON n.segment_id = f.segment_id{}), ",
         found, cap, candidates=CANDIDATES, relation=relation, key=key)
     diff = _diff(segments, table, run.now, run.reason, located(segments, table, run.now),
-                 within=CANDIDATES, staged=staged, counted="counted")
+                 staged=staged)
     for pk, n in diff.counted.items():
         plans[pk].found += n
         if share < 1 and n > limit:
@@ -328,12 +328,11 @@ def _apply(segments: list, table: MembershipTable, now: dt.datetime, reason: str
 
 def _diff(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
           matched: Fragment, settled_since: dt.datetime | None = None,
-          within: str | None = None, staged: Fragment | None = None,
-          counted: str | None = None) -> _Diff:
-    """Diff and write, all set-based (see ``_apply``). With ``within`` (a table or a common
-    table expression of segment_id, shopper; ``staged`` defines the expressions the statement
-    starts with), only those shoppers' membership is diffed; ``counted`` names an expression
-    of (segment_id, n) rows the result reports.
+          staged: Fragment | None = None) -> _Diff:
+    """Diff and write, all set-based (see ``_apply``). With ``staged`` (an incremental
+    refresh's common table expressions, the statement starts with them: ``CANDIDATES`` of
+    segment_id, shopper and ``counted`` of segment_id, n), only the candidates' membership is
+    diffed, and their counts are reported.
 
     The diff is a FULL JOIN (PostgreSQL can only hash or merge it) kept in a temporary table,
     and the writes run with nested loops off: every step stays linear in the number of rows,
@@ -347,8 +346,8 @@ def _diff(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
     # the stored membership of each candidate is looked up by the (segment, shopper) index
     # (the fence keeps it a look-up, not a hash of all the segment's members): the cost
     # follows the number of candidates, not the size of the segment
-    rows = (f"{within} k CROSS JOIN LATERAL (SELECT y.* FROM {mt} y WHERE y.segment_id = "
-            f"k.segment_id AND y.{col} = k.shopper OFFSET 0) x" if within else f"{mt} x")
+    rows = (f"{CANDIDATES} k CROSS JOIN LATERAL (SELECT y.* FROM {mt} y WHERE y.segment_id = "
+            f"k.segment_id AND y.{col} = k.shopper OFFSET 0) x" if staged else f"{mt} x")
     settled = Fragment("")
     if settled_since is not None:
         settled = sql("AND NOT EXISTS (SELECT 1 {log} l WHERE l.segment_id = "
@@ -356,8 +355,8 @@ def _diff(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
                       "c.shopper) AND l.at > {})", value(settled_since),
                       log=f"FROM {LOG_TABLE}", col=col)
     # an incremental refresh's counts travel as extra rows (no shopper) of the diff table
-    counts = (f" UNION ALL SELECT segment_id, NULL, NULL, NULL, NULL, n FROM {counted}"
-              if counted else "")
+    counts = (" UNION ALL SELECT segment_id, NULL, NULL, NULL, NULL, n FROM counted"
+              if staged else "")
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS segments_diff")
         cursor.execute(*sql("""
@@ -379,7 +378,7 @@ def _diff(segments: list, table: MembershipTable, now: dt.datetime, reason: str,
                             col=col, rows=rows, ids=value(ids), keep=keep, settled=settled,
                             counts=counts))
         found: dict[int, int] = {}
-        if counted:
+        if staged:
             cursor.execute("DELETE FROM segments_diff WHERE counted IS NOT NULL "
                            "RETURNING segment_id, counted")
             found = dict(cursor.fetchall())
