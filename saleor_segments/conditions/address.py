@@ -98,6 +98,8 @@ class CustomerAddress(AddressContainer):
     def _addresses(self, c: Compiler, alias: str) -> tuple[str, str, str, Fragment]:
         """(address alias, shopper-side column, address-side key, ``FROM ... WHERE ...``)."""
         a = c.alias("a")
+        if self.address == "any" and c.own_rows:  # the address book, read once (shopper_rows)
+            return a, f"{alias}.id", f"{a}.user_id", sql("FROM {} {} WHERE TRUE", c.own("addresses"), a)
         if self.address == "any":
             return (a, f"{alias}.id", f"{a}ua.user_id",
                     sql("FROM account_user_addresses {a}ua JOIN account_address {a} "

@@ -25,7 +25,11 @@ CART_FIELDS = {
 LINE_TOTALS = ("lines", "quantity")  # fields totalled over the checkout's lines
 
 
-def cart_expression(field: str, ca: str) -> str:
+def cart_expression(field: str, ca: str, own_rows: bool = False) -> str:
+    """The value of ``field`` for the checkout ``ca`` (with ``own_rows``, a row of the shopper's
+    checkouts, whose line totals are computed once: see ``shopper_rows``)."""
+    if own_rows and field in LINE_TOTALS:
+        return f"{ca}.line_{'count' if field == 'lines' else 'quantity'}"
     return {
         "lines": f"(SELECT count(*) FROM checkout_checkoutline l WHERE l.checkout_id = {ca}.token)",
         "quantity": f"(SELECT COALESCE(sum(l.quantity), 0) FROM checkout_checkoutline l "
@@ -59,7 +63,7 @@ class CartField(FieldCondition):
         if self.field in LINE_TOTALS and not (c.single or c.ranged):
             return self._line_totals_sql(c, alias, carts)
         return c.related(c.shopper(alias), carts.key, carts.source)(
-            self.cmp.sql(cart_expression(self.field, carts.alias)))
+            self.cmp.sql(cart_expression(self.field, carts.alias, c.own_rows)))
 
     def _line_totals_sql(self, c: Compiler, alias: str, carts: Carts) -> Fragment:
         """Set-based: the lines of every checkout totalled in one grouped pass, instead of a

@@ -12,7 +12,7 @@ from .address import AddressContainer
 from .ast import Group
 from .base import ANY_AGE, Condition, Event, FieldCondition, Reader, Scope, Window, cmp_json
 from .operators import Comparison
-from .products import DATED_ROWS, ItemsCondition, Period
+from .products import DATED_ROWS, ItemsCondition, Period, category_position
 from .registry import register
 from .saleor_tables import ORDER_STATUSES
 from .sql import TRUE, Fragment, sql, value
@@ -74,7 +74,7 @@ class Orders(Condition):
         o = c.alias("o")
         inner = c.group(self.match, o)
         period = self.period.sql(f"{o}.created_at") if self.period else TRUE
-        tables = f"FROM order_order {o}"
+        tables = f"FROM {c.table('order_order')} {o}"
         agg = {"count": "count(*)", "total": f"sum({o}.total_gross_amount)",
                "average": f"avg({o}.total_gross_amount)", "quantity": f"sum({o}l.quantity)"}
         if self.measure == "quantity":
@@ -148,6 +148,10 @@ class OrderProducts(ItemsCondition):
         return {"found": self.found}
 
     def items_sql(self, c: Compiler, alias: str) -> tuple[Fragment, str]:
+        position = joins = ""
+        if c.own_rows:  # as the shopper's other items: with their category position
+            columns, joins = category_position("v.product_id")
+            position = f", {columns}"
         return sql("(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
-                   "AS at FROM order_orderline ol LEFT JOIN product_productvariant v "
-                   "ON v.id = ol.variant_id)"), f"{alias}.id"
+                   "AS at{} FROM order_orderline ol LEFT JOIN product_productvariant v "
+                   "ON v.id = ol.variant_id {})", position, joins), f"{alias}.id"

@@ -95,6 +95,18 @@ def _days(value: Any) -> int:
     return value
 
 
+# an item's product's category position, in a one-shopper check's items (``shopper_rows``)
+POSITION = ("category_tree", "category_lft", "category_rght")
+
+
+def category_position(product: str) -> tuple[str, str]:
+    """(the ``POSITION`` columns, the joins that find them) for the product id ``product``."""
+    columns = "spc.tree_id AS category_tree, spc.lft AS category_lft, spc.rght AS category_rght"
+    joins = (f"LEFT JOIN product_product sp ON sp.id = {product} "
+             f"LEFT JOIN product_category spc ON spc.id = sp.category_id")
+    return columns, joins
+
+
 def item_variants(c: Compiler, item: str, source: Fragment) -> Exists:
     """``exists`` over the variants an item stands for: its own, or for a product-level item
     (a view, a wishlist entry) all of its product's. ``source`` selects from
@@ -193,6 +205,8 @@ class Products(ItemsCondition):
 
     def items_sql(self, c: Compiler, alias: str) -> tuple[Fragment, str]:
         outer = c.shopper(alias)
+        if c.own_rows:
+            return self._own_items_sql(c), outer
         if self.source == "cart":
             carts = c.carts()
             return sql("(SELECT {key} AS owner, v.product_id, l.variant_id, {ca}.last_change AS at "
@@ -212,6 +226,23 @@ class Products(ItemsCondition):
                    "FROM order_order o JOIN order_orderline ol ON ol.order_id = o.id LEFT JOIN "
                    "product_productvariant v ON v.id = ol.variant_id WHERE o.channel_id = {} "
                    "AND o.status <> ALL({}))", value(c.channel_id), value(NOT_ORDERED)), outer
+
+    def _own_items_sql(self, c: Compiler) -> Fragment:
+        """The shopper's items of the source, read once by the check (``shopper_rows``), with
+        the filters the tables' form applies."""
+        items = c.own(f"items_{self.source}")
+        if self.source == "cart":
+            carts = c.carts()
+            return sql("(SELECT {key} AS owner, {ca}.product_id, {ca}.variant_id, {ca}.at, {pos} "
+                       "FROM {items} {ca} WHERE {where})", key=carts.key, ca=carts.alias,
+                       pos=", ".join(f"{carts.alias}.{p}" for p in POSITION), items=items,
+                       where=carts.where)
+        if self.source == "ordered":
+            return sql("(SELECT * FROM {} WHERE channel_id = {} AND status <> ALL({}))", items,
+                       value(c.channel_id), value(NOT_ORDERED))
+        if self.source == "viewed":
+            return sql("(SELECT * FROM {} WHERE channel_id = {})", items, value(c.channel_id))
+        return Fragment(items)
 
 
 # --- product sub-conditions (scope: item) -------------------------------------------------
@@ -301,6 +332,8 @@ class CategoryIs(ItemCondition):
         return {**cmp_json(self.cmp), "include_descendants": self.include_descendants}
 
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
+        if self.include_descendants and c.own_rows:
+            return sql_any(self.cmp, lambda condition: self._above(alias, condition), "anc.id")
         if not self.include_descendants:
             source = sql("FROM product_product p JOIN product_category pc "
                          "ON pc.id = p.category_id WHERE TRUE")
@@ -317,6 +350,15 @@ class CategoryIs(ItemCondition):
             return product_rows(c, alias, "p.id", source)()
 
         return sql_any(self.cmp, exists, "anc.id")
+
+    @staticmethod
+    def _above(item: str, condition: Fragment) -> Fragment:
+        """Some category at or above the item's product's category meets ``condition``: the
+        item carries its category's position in the tree (``shopper_rows``), so one look-up
+        by the tree's index instead of the product's and the subtree's."""
+        return sql("EXISTS (SELECT 1 FROM product_category anc WHERE anc.tree_id = {i}.{} "
+                   "AND anc.lft <= {i}.{} AND anc.rght >= {i}.{} AND {})", *POSITION, condition,
+                   i=item)
 
 
 @register

@@ -4,6 +4,8 @@ The predicate is evaluated per shopper row: ``u`` (account_user) for customers, 
 (checkout_checkout) for visitors. Values always travel as parameters; ``NOW`` placeholders are
 bound to the evaluation time by ``bind``. ``single=True`` compiles for one known shopper
 (correlated look-ups by index); the default compiles for whole-table, set-based evaluation.
+``own_rows=True`` (one shopper) reads the shopper's orders, checkouts, addresses and items from
+the common table expressions of ``shopper_rows`` instead of the tables (a check's statement).
 ``ranged=True`` (set-based) limits the evaluation to shoppers in ``[RANGE_LO, RANGE_HI)``, also
 inside the per-shopper subqueries, so a split refresh's part costs its share of the work.
 """
@@ -17,6 +19,7 @@ from typing import Any, NamedTuple
 from ..conditions.ast import Group
 from ..conditions.operators import NOW, Comparison
 from ..conditions.sql import FALSE, TRUE, Fragment, as_fragment, join, sql, value
+from . import shopper_rows
 
 RANGE_LO = object()  # placeholders for a split refresh's shopper range, bound by ``bind``
 RANGE_HI = object()
@@ -46,10 +49,10 @@ Exists = Callable[..., Fragment]  # exists(condition=TRUE) -> SQL "some related 
 
 class Compiler:
     def __init__(self, channel_id: int, subject: str = "customer", single: bool = False,
-                 ranged: bool = False):
-        assert subject in SUBJECTS and not (single and ranged)
+                 ranged: bool = False, own_rows: bool = False):
+        assert subject in SUBJECTS and not (single and ranged) and (single or not own_rows)
         self.channel_id, self.subject, self.single = channel_id, subject, single
-        self.ranged = ranged
+        self.ranged, self.own_rows = ranged, own_rows
         self._aliases = 0
         self._nodes: list[Any] = []  # the conditions being compiled, innermost last
         self.observed: dict[int, Fragment] = {}  # id(condition) -> SQL of the value it compared
@@ -76,7 +79,8 @@ class Compiler:
             return FALSE  # customer data is unknown for an anonymous checkout
         self._nodes.append(node)
         try:
-            observed = node.observed_sql(self, alias) if self.single else None
+            explained = self.single and not self.own_rows
+            observed = node.observed_sql(self, alias) if explained else None
             if observed is not None:
                 self.observed[id(node)] = as_fragment(observed)
             return as_fragment(node.to_sql(self, alias))  # a kind may return (sql, params)
@@ -87,6 +91,21 @@ class Compiler:
 
     def shopper(self, alias: str) -> str:
         return f"{alias}.{SUBJECTS[self.subject][2]}"
+
+    def table(self, name: str) -> str:
+        """Where to read the shopper's rows of table ``name``: with ``own_rows``, the common
+        table expression holding them (``shopper_rows``) when there is one."""
+        own = {"order_order": shopper_rows.ORDERS, "checkout_checkout": shopper_rows.CARTS}
+        return own.get(name, name) if self.own_rows else name
+
+    def own(self, rows: str) -> str:
+        """With ``own_rows``: the common table expression of the shopper's ``rows``
+        (``addresses``, ``items_ordered``, ``items_cart``, ``items_viewed``, ``items_wishlist``;
+        see ``shopper_rows``)."""
+        assert self.own_rows
+        if rows.startswith("items_"):
+            return shopper_rows.ITEMS[rows.removeprefix("items_")]
+        return {"addresses": shopper_rows.ADDRESSES}[rows]
 
     def in_range(self, outer: str, key: str) -> Fragment:
         """Extra predicate on ``key`` for a subquery correlated to the root shopper (ranged)."""
@@ -120,10 +139,11 @@ class Compiler:
     def carts(self) -> Carts:
         """The shopper's checkouts in the channel (a visitor's: the checkout itself)."""
         ca = self.alias("ca")
+        table = self.table("checkout_checkout")
         if self.subject == "visitor":
-            return Carts(sql("FROM checkout_checkout {}", ca), sql("{}.user_id IS NULL", ca),
+            return Carts(sql("FROM {} {}", table, ca), sql("{}.user_id IS NULL", ca),
                          ca, f"{ca}.token")
-        return Carts(sql("FROM checkout_checkout {}", ca),
+        return Carts(sql("FROM {} {}", table, ca),
                      sql("{}.channel_id = {}", ca, value(self.channel_id)), ca, f"{ca}.user_id")
 
     def aggregate(self, *, outer: str, key: str, source: Fragment, agg: str, zero: Any,
@@ -132,6 +152,10 @@ class Compiler:
 
         ``source`` is ``FROM ... WHERE ...`` without the correlation. Shoppers without rows get
         ``zero`` (None for averages). Set-based: one grouped pass, then a semi/anti-join."""
+        if self.own_rows:  # a few rows in memory: aggregated where they are read
+            v = self.alias("v")
+            return sql("(SELECT {} FROM (SELECT COALESCE({}, {}) AS x {} AND {} = {}) {})",
+                       cmp.sql(f"{v}.x"), agg, value(zero), source, key, outer, v)
         if self.single:
             found = sql("(SELECT {} {} AND {} = {})", agg, source, key, outer)
             if self._nodes:  # what explain reports as the decisive value
@@ -177,11 +201,12 @@ def bind(params: list[Any], now: dt.datetime,
 
 
 def shopper_predicate(tree: Group, channel_id: int, subject: str, single: bool = False,
-                      ranged: bool = False) -> Fragment:
+                      ranged: bool = False, own_rows: bool = False) -> Fragment:
     """The shopper row (``u`` / ``c``, see SUBJECTS) is one the segment can hold (not staff; an
-    anonymous checkout of the channel) and meets ``tree``."""
+    anonymous checkout of the channel) and meets ``tree``. ``own_rows``: under the common
+    table expressions of ``shopper_rows.shopper_rows``."""
     _table, alias, pk = SUBJECTS[subject]
-    where = Compiler(channel_id, subject, single, ranged).compile(tree)
+    where = Compiler(channel_id, subject, single, ranged, own_rows).compile(tree)
     if subject == "customer":
         scope = sql("NOT {}.is_staff", alias)
     else:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from ..conditions import Event
 from ..conditions.sql import TRUE, Fragment, join, sql, value
 from ..models import Segment
-from .check_statement import STAMP, Statement, check_query, statement
+from .check_statement import STAMP, Statement, array_text, check_query, statement
 from .definitions import compiled
 from .tables import BY_SUBJECT, LOCK_SEGMENT, LOCK_SHOPPER, LOG_TABLE
 
@@ -232,7 +232,8 @@ def _lock(subject: str, shopper: Any, ids: list[int], rest: Fragment,
     locks = sql("pg_advisory_xact_lock({shopper_lock}, hashtext({})), "
                 "(SELECT count(pg_advisory_xact_lock_shared({segment_lock}, id)) "
                 "FROM unnest({}::int[]) AS id)",
-                value(f"{subject}:{shopper}"), value(ids), shopper_lock=str(LOCK_SHOPPER),
+                value(f"{subject}:{shopper}"), value(array_text(ids)),
+                shopper_lock=str(LOCK_SHOPPER),
                 segment_lock=str(LOCK_SEGMENT))
     return sql("SELECT {}, {}", rest, locks) if first else sql("SELECT {}, {}", locks, rest)
 

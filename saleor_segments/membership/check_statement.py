@@ -28,6 +28,7 @@ from psycopg.types.numeric import Int4
 from ..conditions.operators import NOW
 from ..conditions.sql import Fragment, join, sql, value
 from ..evaluation.compile import SUBJECTS, shopper_predicate
+from ..evaluation.shopper_rows import shopper_rows
 from .definitions import segment_tree
 from .tables import BY_SUBJECT, LOG_TABLE, SEGMENT_TABLE
 
@@ -67,7 +68,14 @@ class Statement:
         """Typed as the statement's parameters always are (an other type is an other
         prepared statement)."""
         typed = Int4(shopper) if self.subject == "customer" else uuid.UUID(str(shopper))
-        return [typed, now, [pk in relevant for pk in self.segments], stamp, reason]
+        return [typed, now, array_text("t" if pk in relevant else "f" for pk in self.segments),
+                stamp, reason]
+
+
+def array_text(items: Any) -> str:
+    """An array parameter written as PostgreSQL's array text, cast in the statement: fifty
+    times cheaper for the driver to send than a list (about 150 µs a check for two arrays)."""
+    return "{" + ",".join(map(str, items)) + "}"
 
 
 _BUILT: dict = {}
@@ -93,14 +101,18 @@ def check_query(segments: list, subject: str, shopper: Any, now: Any, which: Any
     and the segments the shopper is in now. ``now`` replaces NOW in the segments' values."""
     table, alias, pk = SUBJECTS[subject]
     membership = BY_SUBJECT[subject]
-    columns = [sql("CASE WHEN ({})[{}] THEN ({}) IS TRUE END", value(which), str(i),
-                   shopper_predicate(segment_tree(s), s.channel_id, subject, single=True))
+    columns = [sql("CASE WHEN ({}::boolean[])[{}] THEN ({}) IS TRUE END", value(which), str(i),
+                   shopper_predicate(segment_tree(s), s.channel_id, subject, single=True,
+                                     own_rows=True))
                for i, s in enumerate(segments, start=1)]
-    # the shopper row is joined, not required: a shopper who is gone meets nothing and leaves
-    query = sql("SELECT ARRAY[{columns}]::boolean[] AS hits, ARRAY(SELECT m.segment_id "
+    # the shopper's orders, checkouts, addresses and items: read once, by the segments that
+    # run (see shopper_rows); the shopper row is joined, not required: a shopper who is gone
+    # meets nothing and leaves
+    own = shopper_rows(subject, sql("{}::{}", value(shopper), membership.cast))
+    query = sql("{own}SELECT ARRAY[{columns}]::boolean[] AS hits, ARRAY(SELECT m.segment_id "
                 "FROM {mt} m WHERE m.{col} = {shopper}::{cast}) AS current "
                 "FROM (VALUES (1)) AS one(x) LEFT JOIN {table} {a} ON {a}.{pk} = {shopper}::{cast}",
-                columns=join(", ", columns), mt=membership.table, col=membership.column,
+                own=own, columns=join(", ", columns), mt=membership.table, col=membership.column,
                 cast=membership.cast, shopper=value(shopper), table=table, a=alias, pk=pk)
     return Fragment(query.sql, tuple(now if p is NOW else p for p in query.params))
 

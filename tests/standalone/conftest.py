@@ -1,11 +1,13 @@
 import datetime as dt
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 
 from saleor_segments.conditions import parse_tree
-from saleor_segments.evaluation.compile import bind, shopper_query
+from saleor_segments.conditions.sql import sql, value
+from saleor_segments.evaluation.compile import SUBJECTS, bind, shopper_predicate, shopper_query
+from saleor_segments.evaluation.shopper_rows import shopper_rows
 
 from ..factories import NOW, ChannelFactory
 from ..reference.evaluator import Reference
@@ -92,6 +94,27 @@ def parallel_matches(tree, channel_id, subject="customer", single=False, now=NOW
         return {r[0] for r in cursor.fetchall()}
 
 
+def own_rows_matches(tree, channel_id, subject="customer", now=NOW, parallel=False) -> set:
+    """Shoppers matched one by one as the check matches them: the predicate compiled over the
+    shopper's own rows, read once into common table expressions (``shopper_rows``)."""
+    from django.db import connection
+
+    table, alias, pk = SUBJECTS[subject]
+    cast = "integer" if subject == "customer" else "uuid"
+    predicate = shopper_predicate(tree, channel_id, subject, single=True, own_rows=True)
+    found = set()
+    with (forced_parallel_plans() if parallel else nullcontext()), \
+            connection.cursor() as cursor:
+        cursor.execute(f"SELECT {pk} FROM {table}")
+        for (shopper,) in cursor.fetchall():
+            query = sql("{own}SELECT {a}.{pk} FROM {table} {a} WHERE {a}.{pk} = {s}::{cast} AND {p}",
+                        own=shopper_rows(subject, sql("{}::{}", value(shopper), cast)),
+                        a=alias, pk=pk, table=table, s=value(shopper), cast=cast, p=predicate)
+            cursor.execute(query.sql, bind(list(query.params), now))
+            found |= {r[0] for r in cursor.fetchall()}
+    return found
+
+
 def ranged_matches(tree, channel_id, now=NOW) -> set:
     """Customers matched range by range (as a split refresh's parts evaluate them)."""
     from django.db import connection
@@ -116,9 +139,9 @@ def python_matches(tree, channel_id, subject="customer", now=NOW) -> set:
 
 @pytest.fixture
 def matches(channel):
-    """Who meets a condition (JSON), checked three ways that must agree: set-based SQL,
-    single-shopper SQL and the Python reference evaluator; both SQL forms also under forced
-    parallel plans (the small test stores never get one otherwise)."""
+    """Who meets a condition (JSON), checked four ways that must agree: set-based SQL,
+    single-shopper SQL, the check's form over the shopper's own rows and the Python reference
+    evaluator; the SQL forms also under forced parallel plans (the small test stores never get one otherwise)."""
 
     def run(conditions, subject="customer", channel_id=None, now=NOW):
         channel_id = channel_id or channel["id"]
@@ -130,6 +153,8 @@ def matches(channel):
         assert python_matches(tree, channel_id, subject, now=now) == found
         assert parallel_matches(tree, channel_id, subject, now=now) == found
         assert parallel_matches(tree, channel_id, subject, single=True, now=now) == found
+        assert own_rows_matches(tree, channel_id, subject, now=now) == found
+        assert own_rows_matches(tree, channel_id, subject, now=now, parallel=True) == found
         if subject == "customer":
             assert ranged_matches(tree, channel_id, now=now) == found
         return found

@@ -50,6 +50,11 @@ def test_product_sub_conditions_in_cart(matches, channel, cat):
         red_buyer["id"]}
     assert matches(products("cart", p("category", "is", cat.categories["apparel"]["id"],
                                       include_descendants=False))) == set()
+    # the product's own category is in its own tree; "not" holds for the carts outside it
+    assert matches(products("cart", p("category", "is", cat.categories["sneakers"]["id"]))) == {
+        red_buyer["id"]}
+    assert matches(products("cart", p("category", "is_not", cat.categories["shoes"]["id"]))
+                   ) == {book_buyer["id"]}
     assert matches(products("cart", p("collection", "is", cat.summer["id"]))) == {red_buyer["id"]}
     assert matches(products("cart", p("product_type", "is", cat.book_type["id"]))) == {
         book_buyer["id"]}

@@ -1,6 +1,6 @@
 """On random small stores and random condition trees, the set-based SQL (also under forced
-parallel plans), the single-shopper SQL and the plain-Python reference evaluation select exactly
-the same shoppers."""
+parallel plans), the single-shopper SQL, the check's form over the shopper's own rows and the
+plain-Python reference evaluation select exactly the same shoppers."""
 
 import datetime as dt
 from decimal import Decimal
@@ -27,7 +27,13 @@ from ..factories import (
     OrderLineFactory,
     UserFactory,
 )
-from .conftest import parallel_matches, python_matches, ranged_matches, sql_matches
+from .conftest import (
+    own_rows_matches,
+    parallel_matches,
+    python_matches,
+    ranged_matches,
+    sql_matches,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -319,6 +325,7 @@ def test_sql_equals_python_reference(channel, data):
                 expected = python_matches(tree, channel["id"], subject)
                 assert sql_matches(tree, channel["id"], subject) == expected, raw
                 assert sql_matches(tree, channel["id"], subject, single=True) == expected, raw
+                assert own_rows_matches(tree, channel["id"], subject) == expected, raw
                 assert parallel_matches(tree, channel["id"], subject,
                                         check_plan=False) == expected, raw
                 if subject == "customer":

@@ -39,7 +39,7 @@ def kept_connection(monkeypatch):
 def prepared_checks() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql "
-                       "AND statement LIKE 'WITH r AS MATERIALIZED (SELECT ARRAY[CASE WHEN%%'")
+                       "AND statement LIKE 'WITH r AS MATERIALIZED (WITH shopper_%%SELECT ARRAY[CASE WHEN%%'")
         return [r[0] for r in cursor.fetchall()]
 
 
