@@ -95,17 +95,14 @@ class Compiler:
     def table(self, name: str) -> str:
         """Where to read the shopper's rows of table ``name``: with ``own_rows``, the common
         table expression holding them (``shopper_rows``) when there is one."""
-        own = {"order_order": shopper_rows.ORDERS, "checkout_checkout": shopper_rows.CARTS}
-        return own.get(name, name) if self.own_rows else name
+        return shopper_rows.NAMES.get(name, name) if self.own_rows else name
 
     def own(self, rows: str) -> str:
         """With ``own_rows``: the common table expression of the shopper's ``rows``
         (``addresses``, ``items_ordered``, ``items_cart``, ``items_viewed``, ``items_wishlist``;
         see ``shopper_rows``)."""
         assert self.own_rows
-        if rows.startswith("items_"):
-            return shopper_rows.ITEMS[rows.removeprefix("items_")]
-        return {"addresses": shopper_rows.ADDRESSES}[rows]
+        return shopper_rows.NAMES[rows]
 
     def in_range(self, outer: str, key: str) -> Fragment:
         """Extra predicate on ``key`` for a subquery correlated to the root shopper (ranged)."""

@@ -30,53 +30,52 @@ ADDRESSES = "shopper_addresses"  # the address book: user_id and account_address
 ITEMS = {source: f"shopper_items_{source}" for source in ("ordered", "cart", "viewed", "wishlist")}
 # every item: owner, product_id, variant_id, at, and its product's category position (POSITION)
 
+# what a compiler reads instead (``Compiler.table`` and ``Compiler.own``)
+NAMES = {"order_order": ORDERS, "checkout_checkout": CARTS, "addresses": ADDRESSES,
+         **{f"items_{source}": name for source, name in ITEMS.items()}}
+
 
 def _columns(table: str, alias: str) -> str:
     return ", ".join(f"{alias}.{column}" for column in SALEOR_TABLES[table].columns)
 
 
 def shopper_rows(subject: str, shopper: Fragment) -> Fragment:
-    """``WITH`` and the expressions of ``subject``'s rows (``shopper``: its id, cast)."""
+    """``WITH`` and the expressions of ``subject``'s rows (``shopper``: its id, cast). A
+    visitor is their checkout: its cart and its views; a customer has all of them."""
+    visitor = subject == "visitor"
     position, by_variant = category_position("v.product_id")
     item_position, by_item = category_position("x.product_id")
-    line_totals = ("(SELECT count(*) FROM checkout_checkoutline l WHERE l.checkout_id = ca.token) "
-                   "AS line_count, (SELECT COALESCE(sum(l.quantity), 0) FROM "
-                   "checkout_checkoutline l WHERE l.checkout_id = ca.token) AS line_quantity")
-    cart_items = sql("SELECT ca.token, ca.user_id, ca.channel_id, ca.last_change AS at, "
-                     "v.product_id, l.variant_id, {position} FROM {carts} ca "
-                     "JOIN checkout_checkoutline l ON l.checkout_id = ca.token "
-                     "LEFT JOIN product_productvariant v ON v.id = l.variant_id {joins}",
-                     position=position, carts=CARTS, joins=by_variant)
-    if subject == "visitor":
-        expressions = {
-            CARTS: sql("SELECT {}, {} FROM checkout_checkout ca WHERE ca.token = {}",
-                       _columns("checkout_checkout", "ca"), line_totals, shopper),
-            ITEMS["cart"]: cart_items,
-            ITEMS["viewed"]: sql(
-                "SELECT x.checkout_token AS owner, x.channel_id, x.viewed_at AS at, "
-                "x.product_id, x.variant_id, {} FROM saleor_segments_productview x {} "
-                "WHERE x.checkout_token = {}", item_position, by_item, shopper),
-        }
-    else:
-        expressions = {
+    expressions = {
+        CARTS: sql("SELECT {columns}, (SELECT count(*) FROM checkout_checkoutline l "
+                   "WHERE l.checkout_id = ca.token) AS line_count, (SELECT COALESCE(sum("
+                   "l.quantity), 0) FROM checkout_checkoutline l WHERE l.checkout_id = ca.token) "
+                   "AS line_quantity FROM checkout_checkout ca WHERE ca.{key} = {shopper}",
+                   columns=_columns("checkout_checkout", "ca"),
+                   key="token" if visitor else "user_id", shopper=shopper),
+        ITEMS["cart"]: sql("SELECT ca.token, ca.user_id, ca.channel_id, ca.last_change AS at, "
+                           "v.product_id, l.variant_id, {} FROM {} ca "
+                           "JOIN checkout_checkoutline l ON l.checkout_id = ca.token "
+                           "LEFT JOIN product_productvariant v ON v.id = l.variant_id {}",
+                           position, CARTS, by_variant),
+        ITEMS["viewed"]: sql("SELECT x.{owner} AS owner, x.channel_id, x.viewed_at AS at, "
+                             "x.product_id, x.variant_id, {position} FROM "
+                             "saleor_segments_productview x {joins} WHERE x.{owner} = {shopper}",
+                             owner="checkout_token" if visitor else "customer_id",
+                             position=item_position, joins=by_item, shopper=shopper),
+    }
+    if not visitor:
+        expressions |= {
             ORDERS: sql("SELECT {} FROM order_order o WHERE o.user_id = {}",
                         _columns("order_order", "o"), shopper),
             ITEMS["ordered"]: sql(
-                "SELECT o.user_id AS owner, o.id AS order_id, o.channel_id, o.status, "
-                "o.created_at AS at, v.product_id, ol.variant_id, {position} FROM {orders} o "
+                "SELECT o.user_id AS owner, o.channel_id, o.status, o.created_at AS at, "
+                "v.product_id, ol.variant_id, {} FROM {} o "
                 "JOIN order_orderline ol ON ol.order_id = o.id "
-                "LEFT JOIN product_productvariant v ON v.id = ol.variant_id {joins}",
-                position=position, orders=ORDERS, joins=by_variant),
-            CARTS: sql("SELECT {}, {} FROM checkout_checkout ca WHERE ca.user_id = {}",
-                       _columns("checkout_checkout", "ca"), line_totals, shopper),
-            ITEMS["cart"]: cart_items,
+                "LEFT JOIN product_productvariant v ON v.id = ol.variant_id {}",
+                position, ORDERS, by_variant),
             ADDRESSES: sql("SELECT ua.user_id, {} FROM account_user_addresses ua "
                            "JOIN account_address a ON a.id = ua.address_id WHERE ua.user_id = {}",
                            _columns("account_address", "a"), shopper),
-            ITEMS["viewed"]: sql(
-                "SELECT x.customer_id AS owner, x.channel_id, x.viewed_at AS at, x.product_id, "
-                "x.variant_id, {} FROM saleor_segments_productview x {} "
-                "WHERE x.customer_id = {}", item_position, by_item, shopper),
             ITEMS["wishlist"]: sql(
                 "SELECT x.customer_id AS owner, x.added_at AS at, x.product_id, x.variant_id, "
                 "{} FROM saleor_segments_wishlistitem x {} WHERE x.customer_id = {}",
