@@ -205,8 +205,8 @@ def _check_combined(subject: str, shopper: Any, event: Event | None, channel_id:
 def _plan(segments: list, subject: str, event: Event | None, channel_id: int | None,
           raw: psycopg.Connection, prepare: bool) -> tuple[list[int], set[int], Statement | None]:
     """(ids of the segments to check, those of them the statement checks, the statement: to be
-    prepared, every applicable segment but the broken; else only the relevant ones); kept while
-    the active list stays."""
+    prepared, every segment the event can change in any channel but the broken; else only the
+    relevant ones); kept while the active list stays."""
     key = ("plan", subject, event, channel_id, prepare)
     cached = segments is _ACTIVE["segments"]
     if cached and key in _ACTIVE["relevant"]:
@@ -214,9 +214,11 @@ def _plan(segments: list, subject: str, event: Event | None, channel_id: int | N
     broken = _ACTIVE["broken"] if cached else set()
     relevant = _applicable(segments, subject, event, channel_id)[0]
     combined = {s.pk for s in relevant if s.pk not in broken}
-    # prepared: one statement per kind of shopper (the channel and the event only choose what
-    # it runs); unprepared: planned for this check alone, so only what it runs
-    made_of = _applicable(segments, subject, None, None)[0] if prepare else relevant
+    # prepared: one statement per kind of shopper and of event, holding only the segments the
+    # event can change (a segment a statement holds costs its executor's start and end even
+    # when not run; the channel only chooses what runs); unprepared: planned for this check
+    # alone, so only what it runs
+    made_of = _applicable(segments, subject, event, None)[0] if prepare else relevant
     found = statement([s for s in made_of if s.pk not in broken], subject,
                       raw) if combined else None
     plan = [s.pk for s in relevant], combined, found
@@ -248,9 +250,10 @@ def _undo(raw: psycopg.Connection) -> None:
 
 _NEVER_BY_COUNT = sys.maxsize  # prepare only what is asked to be (prepare=True)
 # statements a connection keeps (the driver deallocates the least used beyond): the check's
-# per kind of shopper and those of definitions changed since (a plan of fifty segments takes
-# megabytes), and the small ones taking the locks
-_KEEP_PREPARED = 6
+# per kind of shopper and of event (eight in Saleor: a customer's six, a visitor's two; the
+# one of fifty segments takes about 3 MB on the server, an event's takes its share of it),
+# and the small ones taking the locks and reading the definitions' stamp
+_KEEP_PREPARED = 12
 
 
 def _run(raw: psycopg.Connection, statements: list, prepare: bool = True) -> list:

@@ -101,18 +101,21 @@ def check_query(segments: list, subject: str, shopper: Any, now: Any, which: Any
     and the segments the shopper is in now. ``now`` replaces NOW in the segments' values."""
     table, alias, pk = SUBJECTS[subject]
     membership = BY_SUBJECT[subject]
-    columns = [sql("CASE WHEN ({}::boolean[])[{}] THEN ({}) IS TRUE END", value(which), str(i),
+    columns = [sql("CASE WHEN run.which[{}] THEN ({}) IS TRUE END", str(i),
                    shopper_predicate(segment_tree(s), s.channel_id, subject, single=True,
                                      own_rows=True))
                for i, s in enumerate(segments, start=1)]
     # the shopper's orders, checkouts, addresses and items: read once, by the segments that
     # run (see shopper_rows); the shopper row is joined, not required: a shopper who is gone
-    # meets nothing and leaves
+    # meets nothing and leaves; the segments to run: their array read once (OFFSET 0 keeps it
+    # from being written back into, and parsed again by, every segment's CASE)
     own = shopper_rows(subject, sql("{}::{}", value(shopper), membership.cast))
     query = sql("{own}SELECT ARRAY[{columns}]::boolean[] AS hits, ARRAY(SELECT m.segment_id "
                 "FROM {mt} m WHERE m.{col} = {shopper}::{cast}) AS current "
-                "FROM (VALUES (1)) AS one(x) LEFT JOIN {table} {a} ON {a}.{pk} = {shopper}::{cast}",
-                own=own, columns=join(", ", columns), mt=membership.table, col=membership.column,
+                "FROM (SELECT {which}::boolean[] AS which OFFSET 0) AS run "
+                "LEFT JOIN {table} {a} ON {a}.{pk} = {shopper}::{cast}",
+                own=own, columns=join(", ", columns), which=value(which),
+                mt=membership.table, col=membership.column,
                 cast=membership.cast, shopper=value(shopper), table=table, a=alias, pk=pk)
     return Fragment(query.sql, tuple(now if p is NOW else p for p in query.params))
 

@@ -64,7 +64,7 @@ def test_a_changed_definition_takes_effect_on_the_next_check(channel):
     update_segment(segment, conditions=EMAIL_SHOP)
     assert check_customer(shopper).joined == [segment.pk]
 
-    for i in range(6):  # statements of changed definitions do not pile up on the connection
+    for i in range(check._KEEP_PREPARED):  # statements of changed definitions do not pile up
         update_segment(segment, conditions={"conditions": [{
             "kind": "customer.field", "field": "email", "operator": "contains",
             "value": f"@shop{i}.com"}]})
@@ -194,6 +194,32 @@ def test_the_prepared_statement_selects_what_the_set_based_sql_selects(channel, 
                     assert met[segment.pk] == sql_matches(parse_tree(raw), channel["id"],
                                                           subject), raw
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_kept_connection_prepares_a_statement_per_kind_of_event(channel):
+    """A prepared statement holds only the segments its kind of event can change (a segment
+    it holds costs its executor's start and end even when the check does not run it); the
+    channel only chooses which of them run."""
+    shopper = UserFactory(email="a@shop.com")["id"]
+    by_email = create_segment(name="S", channel_id=channel["id"], conditions=EMAIL_SHOP)
+    by_cart = create_segment(name="C", channel_id=channel["id"], conditions={"conditions": [
+        {"kind": "cart", "field": "quantity", "operator": "gte", "value": 0}]})
+    check._forget_prepared(connection.connection)
+    assert check_customer(shopper, event=Event.CHECKOUT, channel_id=channel["id"]).checked == [
+        by_cart.pk]
+    assert check_customer(shopper, event=Event.CHECKOUT).checked == [by_cart.pk]
+    [for_checkouts] = prepared_checks()  # one statement for both channel choices
+    assert for_checkouts.count("CASE WHEN run.which[") == 1 and "@shop.com" not in for_checkouts
+
+    everything = check_customer(shopper)
+    assert sorted(everything.checked) == sorted([by_email.pk, by_cart.pk])
+    assert everything.joined == [by_email.pk]
+    assert check_customer(shopper, event=Event.CUSTOMER).checked == [by_email.pk]
+    assert sorted(s.count("CASE WHEN run.which[") for s in prepared_checks()) == [1, 1, 2]
+    # the array of the segments to run is cast (parsed) once, not once per segment
+    assert [s.count("$3::boolean[]") for s in prepared_checks()] == [1, 1, 1]
+    assert members(by_email) == {shopper} and members(by_cart) == set()  # no cart
 
 
 @pytest.mark.django_db
