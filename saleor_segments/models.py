@@ -133,7 +133,8 @@ class ProductView(models.Model):
     class Meta:
         indexes = [models.Index(fields=["customer_id", "viewed_at"]),
                    models.Index(fields=["checkout_token"]),
-                   models.Index(fields=["viewed_at"])]
+                   models.Index(fields=["viewed_at"]),
+                   models.Index(fields=["product_id"])]  # who viewed a changed product
 
 
 class WishlistItem(models.Model):
@@ -148,7 +149,8 @@ class WishlistItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer_id", "product_id", "variant_id"],
                                                name="segments_wishlist_unique",
                                                nulls_distinct=False)]
-        indexes = [models.Index(fields=["added_at"])]  # incremental refresh: windows, changes
+        indexes = [models.Index(fields=["added_at"]),  # incremental refresh: windows, changes
+                   models.Index(fields=["product_id"])]  # who wishes for a changed product
 
 
 class PendingRefresh(models.Model):
@@ -171,6 +173,19 @@ class ChangedShopper(models.Model):
 
     customer_id = models.IntegerField(null=True, blank=True)
     checkout_token = models.UUIDField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["at"])]
+
+
+class ChangedProduct(models.Model):
+    """A product an event reported as changed (Saleor's ``product_updated``, or an update of
+    one of its variants): the next incremental refresh re-evaluates the shoppers holding it
+    among the items a segment's product conditions read (ordered, in a cart, viewed,
+    wishlisted). Pruned as ChangedShopper is."""
+
+    product_id = models.IntegerField()
     at = models.DateTimeField()
 
     class Meta:

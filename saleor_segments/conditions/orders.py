@@ -137,6 +137,7 @@ class OrderProducts(ItemsCondition):
     found: bool
     match: Group
     period = None
+    source = "ordered"  # the items it reads (an order's lines), as ``Products.source``
 
     @classmethod
     def parse(cls, r: Reader) -> Condition | None:

@@ -130,6 +130,7 @@ class ItemsCondition(Condition):
     """Base of containers over product items: EXISTS an item meeting the sub-conditions."""
 
     children_scope = Scope.ITEM
+    source: str  # whose items: "ordered", "cart", "viewed" or "wishlist" (SOURCES)
     found: bool
     period: Period | None
     match: Group

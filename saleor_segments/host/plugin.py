@@ -186,9 +186,11 @@ class CustomerSegmentsPlugin(BasePlugin):
 
     # --- the catalogue (products in carts, wishlists, views and orders) --------------------
 
-    def _catalogue_event(self, obj, reason):
-        if self.active:  # bursts of changes: one combined refresh per channel, not per shopper
-            shop_events.catalogue_changed()
+    def _catalogue_event(self, obj, reason, products=None):
+        """Bursts of changes: one combined refresh per channel, not a check per shopper;
+        ``products``: the changed products, whose owners alone are re-evaluated."""
+        if self.active:
+            shop_events.catalogue_changed(products)
 
     # --- gift cards (store credit) -------------------------------------------------------
 
@@ -298,7 +300,7 @@ class CustomerSegmentsPlugin(BasePlugin):
         return previous_value
 
     def product_updated(self, product: "Product", previous_value: Any, webhooks=None) -> Any:
-        self._catalogue_event(product, "event:product_updated")
+        self._catalogue_event(product, "event:product_updated", products=[product.pk])
         return previous_value
 
     def product_deleted(self, product: "Product", variants: list[int], previous_value: Any,
@@ -308,7 +310,8 @@ class CustomerSegmentsPlugin(BasePlugin):
 
     def product_variant_updated(self, product_variant: "ProductVariant", previous_value: Any,
                                 webhooks=None, **kwargs: Any) -> Any:
-        self._catalogue_event(product_variant, "event:product_variant_updated")
+        self._catalogue_event(product_variant, "event:product_variant_updated",
+                              products=[product_variant.product_id])
         return previous_value
 
     def product_variant_deleted(self, product_variant: "ProductVariant", previous_value: Any,

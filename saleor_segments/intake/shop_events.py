@@ -12,7 +12,7 @@ from ..conditions import Condition, Event, walk
 from ..conditions.products import ItemCondition
 from ..conditions.sql import sql, value
 from ..membership import dbaccess
-from ..membership.changes import remember
+from ..membership.changes import remember, remember_products
 from ..membership.check import check_customer, check_visitor
 from ..membership.definitions import segment_tree
 from ..membership.events import shopper_checked
@@ -134,18 +134,29 @@ def segments_using(matches) -> list:
 
 
 @never_raises
-def catalogue_changed() -> list[int]:
+def catalogue_changed(products: Any = None) -> list[int]:
     """A product, variant, category or collection changed: every shopper with such a product
     in a cart, wishlist, view history or order may move. Such changes come in bursts (imports,
-    bulk edits), so they are not re-checked one by one: the segments with product conditions
-    are marked, and ``refresh_pending`` runs one combined refresh per channel (within a
-    minute), however many changes came: those segments fully, the channel's others only for the
-    shoppers recorded meanwhile. Returns the channels marked."""
+    bulk edits), so they are not re-checked one by one: the channels of the segments with
+    product conditions are marked, and ``refresh_pending`` runs one combined refresh per
+    channel (within a minute), however many changes came.
+
+    ``products``: the ids of the products that changed (a product's or a variant's update).
+    They are recorded, and the refresh re-evaluates only the shoppers holding them
+    (``changes.PRODUCT_OWNERS``), with the channel's other changes. Without them (a category
+    moved in the tree, a collection, a deleted product or variant) the segments with product
+    conditions are evaluated fully, the channel's others only for the shoppers recorded.
+    Returns the channels marked."""
+    if products is not None:  # recorded even with no such segment now: one may be activated
+        remember_products(products)
     by_channel: dict[int, list[int]] = {}
     for segment in segments_using(lambda node: isinstance(node, ItemCondition)):
         by_channel.setdefault(segment.channel_id, []).append(segment.pk)
     for channel_id, segments in sorted(by_channel.items()):
-        mark_pending(channel_id, segments=segments)
+        if products is None:
+            mark_pending(channel_id, segments=segments)
+        else:
+            mark_pending(channel_id, full=False)
     return sorted(by_channel)
 
 

@@ -16,6 +16,7 @@ without a real change, costs one look-up, never a wrong answer):
   one that left a window since is found as such), ``checkout_checkout.last_change`` (carts;
   every visitor segment: a new checkout is a new visitor);
 - the plugin's own activity rows by their dates (views, wishlist);
+- the owners of products an event reported as changed (see below);
 - the membership log of the segments a segment refers to;
 - rows that left a "last N days" window between the last evaluation time and this one (the
   kinds declare their windows, ``Condition.windows``).
@@ -32,9 +33,15 @@ never refreshed, its definition changed, its last full evaluation is older than 
 period, time went back, a kind whose dependence on time is unknown or cannot be range-scanned
 (last_login, dates inside metadata or attributes: those only when the UTC date changed), a
 segment it refers to was changed or deleted. Catalogue changes (a product moved to another
-category) move shoppers by their items, not by their own data: the intake marks the segments
-with product conditions for a full evaluation (``PendingRefresh.full_segments``; the channel's
-other segments stay incremental), and the periodic full evaluation catches
+category) move shoppers by their items, not by their own data. A product an event reported as
+changed (Saleor's ``product_updated``, or an update of one of its variants; ``ChangedProduct``)
+makes candidates of the shoppers holding it among the items the segment's product conditions
+read (ordered, in a cart, viewed, wishlisted: ``PRODUCT_OWNERS``); a popular product's owners
+go over the refresh's share and the segment is evaluated fully. Changes that cannot be
+narrowed to products (a category moved in the tree, a collection's products, a deleted product
+or variant, whose items lose it) make the intake mark the segments with product conditions for
+a full evaluation (``PendingRefresh.full_segments``; the channel's other segments stay
+incremental). The periodic full evaluation catches
 changes no event reported, such as a staff member turned back into a customer (Saleor's API
 never does that: ``staffCreate`` turns a customer into staff, nothing turns staff back)."""
 
@@ -48,6 +55,7 @@ from django.db import connection
 
 from ..conditions import Condition, Event, walk
 from ..conditions.base import ANY_AGE, Window
+from ..conditions.products import ItemsCondition
 from ..conditions.segments import SegmentMember
 from ..conditions.sql import Fragment, join, sql, value
 from ..conf import app_settings
@@ -88,6 +96,33 @@ STAMPS: dict[str, list[tuple[Event | None, str]]] = {
 }
 LOG_COLUMN = {"customer": "customer_id", "visitor": "checkout_token"}
 
+CHANGED_PRODUCTS = "saleor_segments_changedproduct"
+# the changed products' ids, and their variants', as arrays computed once: joined instead, the
+# planner (which cannot know how few products changed) hashed every order line and order
+_PRODUCTS = f"ARRAY(SELECT cp.product_id FROM {CHANGED_PRODUCTS} cp WHERE cp.at >= {{since}})"
+_VARIANTS = (f"ARRAY(SELECT v.id FROM {CHANGED_PRODUCTS} cp JOIN product_productvariant v "
+             f"ON v.product_id = cp.product_id WHERE cp.at >= {{since}})")
+_CART_LINES = ("FROM checkout_checkoutline l JOIN checkout_checkout ca ON ca.token = l.checkout_id "
+               f"WHERE l.variant_id = ANY({_VARIANTS})")
+# the shoppers holding a product an event reported as changed since a time, per subject and
+# per source of items (``ItemsCondition.source``), each found by index from the product
+PRODUCT_OWNERS: dict[str, dict[str, str]] = {
+    "customer": {
+        "ordered": "SELECT o.user_id, NULL::tid FROM order_orderline ol JOIN order_order o "
+                   f"ON o.id = ol.order_id WHERE ol.variant_id = ANY({_VARIANTS})",
+        "cart": f"SELECT ca.user_id, NULL::tid {_CART_LINES}",
+        "viewed": "SELECT x.customer_id, NULL::tid FROM saleor_segments_productview x "
+                  f"WHERE x.product_id = ANY({_PRODUCTS})",
+        "wishlist": "SELECT x.customer_id, NULL::tid FROM saleor_segments_wishlistitem x "
+                    f"WHERE x.product_id = ANY({_PRODUCTS})",
+    },
+    "visitor": {
+        "cart": f"SELECT ca.token, NULL::tid {_CART_LINES} AND ca.user_id IS NULL",
+        "viewed": "SELECT x.checkout_token, NULL::tid FROM saleor_segments_productview x "
+                  f"WHERE x.product_id = ANY({_PRODUCTS})",
+    },
+}
+
 
 @dataclass
 class Plan:
@@ -115,10 +150,14 @@ def plan(segment: Segment, now: dt.datetime, clock: dt.datetime) -> Plan:
         return Plan(segment, full="a segment it refers to was changed or deleted")
     result = Plan(segment)
     oldest = _orders_since(nodes, now)
+    # the items whose products' changes can move it (a product moved to another category)
+    sources = sorted({n.source for n in nodes if isinstance(n, ItemsCondition)})
     for subject in subjects_of(segment):
         events = compiled(segment, subject)[2]
         parts = [sql(template, since=value(since), orders_since=value(oldest))
                  for event, template in STAMPS[subject] if event is None or event in events]
+        parts += [sql(PRODUCT_OWNERS[subject][source], since=value(since))
+                  for source in sources if source in PRODUCT_OWNERS[subject]]
         if referred:
             parts.append(sql(f"SELECT {LOG_COLUMN[subject]}, NULL::tid FROM {LOG_TABLE} WHERE "
                              "segment_id = ANY({}) "
@@ -206,11 +245,27 @@ def remember(customers: Any = (), checkouts: Any = ()) -> int:
         return cursor.rowcount
 
 
+def remember_products(products: Any) -> int:
+    """Record products whose change an event reported (``product_updated``, a variant's
+    update): the next incremental refresh re-evaluates the shoppers holding them among the
+    items the segments' product conditions read. Stamped with the clock, as ``remember``."""
+    products = sorted(set(products) - {None})
+    if not products:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {CHANGED_PRODUCTS} (product_id, at) "
+                       "SELECT p, clock_timestamp() FROM unnest(%s::int[]) p", [products])
+        return cursor.rowcount
+
+
 def prune() -> int:
     """Forget marks no incremental refresh can need (older ones are covered by the periodic
     full evaluation every segment gets)."""
     keep = dt.timedelta(hours=app_settings.FULL_REFRESH_EVERY_HOURS,
                         seconds=app_settings.INCREMENTAL_OVERLAP_SECONDS) + dt.timedelta(hours=1)
+    pruned = 0
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {CHANGED_TABLE} WHERE at < clock_timestamp() - %s", [keep])
-        return cursor.rowcount
+        for table in (CHANGED_TABLE, CHANGED_PRODUCTS):
+            cursor.execute(f"DELETE FROM {table} WHERE at < clock_timestamp() - %s", [keep])
+            pruned += cursor.rowcount
+    return pruned

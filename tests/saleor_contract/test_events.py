@@ -446,39 +446,69 @@ def test_customer_attribute_value_renamed_moves_its_customers(
 def test_product_moved_to_another_category_reaches_cart_segments_at_the_next_beat(
         post, staff_api_client, permission_manage_products, customer_user, checkout, stock,
         channel_USD, settings):
-    """A catalogue change can move every shopper with that product at once: the segments with
-    product conditions are marked, and the combined refresh the beat runs every minute
-    (``refresh_pending``) evaluates them fully and moves those shoppers; no per-shopper event
-    exists for it in Saleor. The channel's other segments stay incremental."""
+    """A catalogue change can move every shopper with that product at once; no per-shopper
+    event exists for it in Saleor. Saleor's productUpdate and productVariantUpdate name the
+    product (``product_updated``, ``product_variant_updated``): the combined refresh the beat
+    runs every minute (``refresh_pending``) re-evaluates only the shoppers holding it. A
+    category change names no product: the segments with product conditions are evaluated
+    fully, and the channel's other segments stay incremental."""
     from saleor.product.models import Category
 
     from saleor_segments.membership.check import check_customer
     from saleor_segments.membership.refresh import refresh_segment
-    from saleor_segments.models import PendingRefresh
+    from saleor_segments.models import ChangedProduct, PendingRefresh
     from saleor_segments.worker.tasks import refresh_pending_task
 
     settings.SEGMENTS_INCREMENTAL_MAX_SHARE = 1.0  # a test store: every shopper is a big share
-    product = stock.product_variant.product
-    category = Category.objects.create(name="Shoes", slug="shoes")
+    settings.SEGMENTS_INCREMENTAL_OVERLAP_SECONDS = 0  # the fixtures' rows are seconds old
+    variant = stock.product_variant
+    product = variant.product
+    shoes = Category.objects.create(name="Shoes", slug="shoes")
     segment = create_segment(name="cart in category", channel_id=channel_USD.pk, conditions={
         "conditions": [{"kind": "products", "source": "cart", "conditions": [
-            {"kind": "product.category", "operator": "is", "value": category.pk}]}]})
+            {"kind": "product.category", "operator": "is", "value": shoes.pk}]}]})
     welcome = create_segment(name="no orders", channel_id=channel_USD.pk, conditions=NO_ORDERS)
     _cart(checkout, stock, customer_user)
     check_customer(customer_user.pk)
+    refresh_segment(segment)
     refresh_segment(welcome)
     assert not member(segment, customer_user.pk)
     staff_api_client.user.user_permissions.add(permission_manage_products)
+    update_product = """mutation u($id: ID!, $input: ProductInput!) {
+        productUpdate(id: $id, input: $input) { errors { field code message } } }"""
 
-    post(staff_api_client, """mutation u($id: ID!, $input: ProductInput!) {
-        productUpdate(id: $id, input: $input) { errors { field code message } } }""",
-         {"id": gid("Product", product.pk), "input": {"category": gid("Category", category.pk)}},
+    post(staff_api_client, update_product, {"id": gid("Product", product.pk),
+                                            "input": {"category": gid("Category", shoes.pk)}},
          "productUpdate")
+    # (Saleor calls product_updated more than once for one productUpdate)
+    assert set(ChangedProduct.objects.values_list("product_id", flat=True)) == {product.pk}
     assert list(PendingRefresh.objects.values_list(
-        "channel_id", "full_refresh", "full_segments")) == [(channel_USD.pk, False, [segment.pk])]
-
+        "channel_id", "full_refresh", "full_segments")) == [(channel_USD.pk, False, [])]
     [summary] = refresh_pending_task.apply().get()  # what Saleor's beat runs every minute
     assert member(segment, customer_user.pk)
+    assert summary["modes"][str(segment.pk)] == "incremental: 1 shoppers", summary
+    assert summary["modes"][str(welcome.pk)].startswith("incremental:"), summary
+
+    # a variant's update names its product: the product moved out of the category (by a
+    # queryset update, which calls no plugin hook), then a variant of it updated through the
+    # API: the shopper leaves
+    other = Category.objects.create(name="Other", slug="other")
+    type(product).objects.filter(pk=product.pk).update(category=other)
+    post(staff_api_client, """mutation v($id: ID!, $input: ProductVariantInput!) {
+        productVariantUpdate(id: $id, input: $input) { errors { field code message } } }""",
+         {"id": gid("ProductVariant", variant.pk), "input": {"sku": "MOVED-1"}},
+         "productVariantUpdate")
+    [summary] = refresh_pending_task.apply().get()
+    assert not member(segment, customer_user.pk)
+    assert summary["modes"][str(segment.pk)] == "incremental: 1 shoppers", summary
+
+    # a category's change names no product: the product segments are evaluated fully
+    post(staff_api_client, """mutation c($id: ID!, $input: CategoryInput!) {
+        categoryUpdate(id: $id, input: $input) { errors { field code message } } }""",
+         {"id": gid("Category", shoes.pk), "input": {"name": "Sneakers"}}, "categoryUpdate")
+    assert list(PendingRefresh.objects.values_list(
+        "channel_id", "full_refresh", "full_segments")) == [(channel_USD.pk, False, [segment.pk])]
+    [summary] = refresh_pending_task.apply().get()
     assert summary["modes"][str(segment.pk)].startswith("full:"), summary
     assert summary["modes"][str(welcome.pk)].startswith("incremental:"), summary
 

@@ -447,6 +447,64 @@ def test_a_catalogue_change_evaluates_fully_only_the_segments_with_product_condi
     assert list(PendingRefresh.objects.values_list("full_refresh", flat=True)) == [True]
 
 
+def test_a_changed_product_re_evaluates_only_the_shoppers_holding_it(channel):
+    """A product moved to another category (Saleor's productUpdate sends product_updated with
+    it): the segments with product conditions re-evaluate only the shoppers holding it among
+    the items they read (a cart, an order, a view), not every shopper."""
+    from saleor_segments.intake import activity, shop_events
+    from saleor_segments.models import PendingRefresh
+    from saleor_segments.worker.tasks import refresh_pending_task
+
+    from ..factories import (
+        CategoryFactory,
+        CheckoutLineFactory,
+        OrderLineFactory,
+        ProductFactory,
+        ProductTypeFactory,
+        VariantFactory,
+    )
+
+    ch = channel["id"]
+    shoes, boots = CategoryFactory(tree_id=10)["id"], CategoryFactory(tree_id=11)["id"]
+    kind = ProductTypeFactory()["id"]
+    moved, other = (ProductFactory(product_type_id=kind, category_id=shoes)["id"]
+                    for _ in range(2))
+    variant = {p: VariantFactory(product_id=p)["id"] for p in (moved, other)}
+    in_cart, in_order, viewer, bystander = (UserFactory()["id"] for _ in range(4))
+    for owner, product in ((in_cart, moved), (bystander, other)):
+        CheckoutLineFactory(checkout_id=CheckoutFactory(user_id=owner, channel_id=ch)["token"],
+                            variant_id=variant[product])
+    for owner, product in ((in_order, moved), (bystander, other)):
+        OrderLineFactory(order_id=OrderFactory(user_id=owner, channel_id=ch)["id"],
+                         variant_id=variant[product])
+    for owner, product in ((viewer, moved), (bystander, other)):
+        activity.record_view(product_id=product, channel_id=ch, customer_id=owner,
+                             at=NOW - HOUR)
+    in_boots = {source: segment_of(channel, {"conditions": [{
+        "kind": "products", "source": source, "conditions": [
+            {"kind": "product.category", "operator": "is", "value": boots}]}]})
+        for source in ("cart", "ordered", "viewed")}
+    assert not any(members(s) for s in in_boots.values())
+
+    execute("UPDATE product_product SET category_id = %s WHERE id = %s", [boots, moved])
+    assert shop_events.catalogue_changed(products=[moved]) == [ch]
+    assert list(PendingRefresh.objects.values_list("full_refresh", "full_segments")) == [
+        (False, [])]  # nothing to evaluate fully
+    [summary] = refresh_pending_task.apply().get()
+    assert {source: members(s) for source, s in in_boots.items()} == {
+        "cart": {in_cart}, "ordered": {in_order}, "viewed": {viewer}}
+    assert {summary["modes"][str(s.pk)] for s in in_boots.values()} == {
+        "incremental: 1 shoppers"}  # the bystander, holding the other product, is not read
+
+    # the product back (a variant's update names its product): they leave, again one each
+    execute("UPDATE product_product SET category_id = %s WHERE id = %s", [shoes, moved])
+    assert shop_events.catalogue_changed(products=[moved]) == [ch]
+    [summary] = refresh_pending_task.apply().get()
+    assert not any(members(s) for s in in_boots.values())
+    assert {summary["modes"][str(s.pk)] for s in in_boots.values()} == {
+        "incremental: 1 shoppers"}
+
+
 def test_pruned_views_and_old_marks(channel):
     from saleor_segments.intake import activity
     from saleor_segments.membership import changes
