@@ -46,7 +46,7 @@ from saleor_segments.evaluation.compile import bind  # noqa: E402
 from saleor_segments.intake import shop_events  # noqa: E402
 from saleor_segments.membership.check import check_customer  # noqa: E402
 from saleor_segments.membership.definitions import compiled  # noqa: E402
-from saleor_segments.membership.refresh import refresh_segment  # noqa: E402
+from saleor_segments.membership.refresh import refresh_channel, refresh_segment  # noqa: E402
 from saleor_segments.models import (  # noqa: E402
     CustomerField,
     CustomerMembership,
@@ -739,6 +739,44 @@ def main():
     latencies = sorted(latencies[20:])
     print(f"  median {statistics.median(latencies):.2f} ms, "
           f"p95 {latencies[int(len(latencies) * 0.95)]:.2f} ms over {len(latencies)} events")
+    if not args.only_checks:
+        catalogue_table(rng)
+
+
+def catalogue_table(rng):
+    """A merchant edits a product (Saleor's productUpdate sends product_updated with it): the
+    combined refresh the beat runs next re-evaluates only the shoppers holding that product
+    in the segments with product conditions, and the recorded shoppers in the others. Beside
+    it, a change that names no product (a category's), which evaluates those segments fully."""
+    active = Segment.objects.filter(channel_id=1, status=Segment.Status.ACTIVE).count()
+    print(f"\ncatalogue changes, then the combined refresh of the channel's {active} active "
+          "segments that the beat runs (refresh_pending):")
+    # no overlap: the earlier tables' changes must not count again here (see
+    # incremental_refresh)
+    with override_settings(SEGMENTS_INCREMENTAL_OVERLAP_SECONDS=0):
+        settle, _ = timed(lambda: refresh_channel(1, incremental=True))
+        print(f"  (the checks' segments refreshed first: {settle:.1f}s)")
+        for label, products in (("one product edited (product_updated names it)", True),
+                                ("a category edited (names no product)", False)):
+            _catalogue_change(label, products, rng)
+
+
+def _catalogue_change(label, product_named, rng):
+    """One catalogue change through the intake, then the beat's combined refresh, timed."""
+    from saleor_segments.worker.tasks import refresh_pending_task
+
+    products = None
+    if product_named:  # a product picked at random, edited without moving anyone
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM product_product ORDER BY id")
+            products = [rng.choice([r[0] for r in cursor.fetchall()])]
+    shop_events.catalogue_changed(products)
+    seconds, summaries = timed(refresh_pending_task)
+    modes = [m for summary in summaries for m in summary["modes"].values()]
+    full = sum(m.startswith("full") for m in modes)
+    found = sum(int(m.split()[1]) for m in modes if m.startswith("incremental"))
+    print(f"  {label:48} {seconds:>7.2f}s  ({full} segments fully, "
+          f"{len(modes) - full} incremental with {found:,} candidates in all)", flush=True)
 
 
 if __name__ == "__main__":
