@@ -95,13 +95,17 @@ def _days(value: Any) -> int:
     return value
 
 
-# an item's product's category position, in a one-shopper check's items (``shopper_rows``)
-POSITION = ("category_tree", "category_lft", "category_rght")
+# an item's product's category and the categories above it (their ids), in a one-shopper
+# check's items (``shopper_rows``)
+POSITION = ("category_path",)
 
 
 def category_position(product: str) -> tuple[str, str]:
-    """(the ``POSITION`` columns, the joins that find them) for the product id ``product``."""
-    columns = "spc.tree_id AS category_tree, spc.lft AS category_lft, spc.rght AS category_rght"
+    """(the ``POSITION`` columns, the joins that find them) for the product id ``product``:
+    the ids of its category and of every category above it, looked up once per item by the
+    tree's (tree_id, lft) index (none for a product without a category)."""
+    columns = ("ARRAY(SELECT anc.id FROM product_category anc WHERE anc.tree_id = spc.tree_id "
+               "AND anc.lft <= spc.lft AND anc.rght >= spc.rght) AS category_path")
     joins = (f"LEFT JOIN product_product sp ON sp.id = {product} "
              f"LEFT JOIN product_category spc ON spc.id = sp.category_id")
     return columns, joins
@@ -334,7 +338,7 @@ class CategoryIs(ItemCondition):
 
     def to_sql(self, c: Compiler, alias: str) -> Fragment:
         if self.include_descendants and c.own_rows:
-            return sql_any(self.cmp, lambda condition: self._above(alias, condition), "anc.id")
+            return self._on_path(alias)
         if not self.include_descendants:
             source = sql("FROM product_product p JOIN product_category pc "
                          "ON pc.id = p.category_id WHERE TRUE")
@@ -352,14 +356,18 @@ class CategoryIs(ItemCondition):
 
         return sql_any(self.cmp, exists, "anc.id")
 
-    @staticmethod
-    def _above(item: str, condition: Fragment) -> Fragment:
-        """Some category at or above the item's product's category meets ``condition``: the
-        item carries its category's position in the tree (``shopper_rows``), so one look-up
-        by the tree's index instead of the product's and the subtree's."""
-        return sql("EXISTS (SELECT 1 FROM product_category anc WHERE anc.tree_id = {i}.{} "
-                   "AND anc.lft <= {i}.{} AND anc.rght >= {i}.{} AND {})", *POSITION, condition,
-                   i=item)
+    def _on_path(self, item: str) -> Fragment:
+        """Some category at or above the item's product's category meets the comparison: the
+        item carries their ids (``shopper_rows``), so "is" and "in" are an overlap of two
+        arrays, with no look-up and no sub-plan; "undefined" looks among them."""
+        positive = self.cmp.positive()
+        if positive.operator in ("is", "in"):
+            ids = list(positive.value) if positive.operator == "in" else [positive.value]
+            met = sql("({}.category_path && {}::integer[])", item, value(ids))
+            return sql("NOT {}", met) if self.cmp.negative else met
+        return sql_any(self.cmp, lambda condition: sql(
+            "EXISTS (SELECT 1 FROM unnest({}.category_path) AS anc(id) WHERE {})", item,
+            condition), "anc.id")
 
 
 @register

@@ -8,9 +8,10 @@ with fifty segments that fixed cost was most of the check. Instead, the check's 
 each of them once, into common table expressions that the conditions read
 (``Compiler(own_rows=True)``):
 
-- the rows are the shopper's only, so a condition reads a few rows from memory; a product's
-  category position (its tree and its ``lft``/``rght`` bounds) comes with each item, so "a
-  product of this category tree" is one look-up of the category instead of four joins;
+- the rows are the shopper's only, so a condition reads a few rows from memory; each item
+  comes with its product's category path (the ids of its category and of every category above
+  it, looked up once per item), so "a product of this category tree" is an overlap of two
+  arrays instead of four joins;
 - an expression that no condition reads is left out by PostgreSQL, and one that is read is
   computed at most once, when first read (a check that runs no order condition reads no order).
 
@@ -28,7 +29,7 @@ ORDERS = "shopper_orders"  # the shopper's orders: order_order's columns
 CARTS = "shopper_carts"  # the shopper's checkouts: checkout_checkout's, line_count, line_quantity
 ADDRESSES = "shopper_addresses"  # the address book: user_id and account_address's columns
 ITEMS = {source: f"shopper_items_{source}" for source in ("ordered", "cart", "viewed", "wishlist")}
-# every item: owner, product_id, variant_id, at, and its product's category position (POSITION)
+# every item: owner, product_id, variant_id, at, and its product's category path (POSITION)
 
 # what a compiler reads instead (``Compiler.table`` and ``Compiler.own``)
 NAMES = {"order_order": ORDERS, "checkout_checkout": CARTS, "addresses": ADDRESSES,

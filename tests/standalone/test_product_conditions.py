@@ -55,6 +55,15 @@ def test_product_sub_conditions_in_cart(matches, channel, cat):
         red_buyer["id"]}
     assert matches(products("cart", p("category", "is_not", cat.categories["shoes"]["id"]))
                    ) == {book_buyer["id"]}
+    # "in": one of the categories is enough (shoes holds the sneaker, books the novel); "not
+    # in": none of them; "undefined": no category at or above the item
+    shoes_or_books = [cat.categories["shoes"]["id"], cat.categories["books"]["id"]]
+    assert matches(products("cart", p("category", "in", shoes_or_books))) == {
+        red_buyer["id"], book_buyer["id"]}
+    assert matches(products("cart", p("category", "not_in", [cat.categories["shoes"]["id"]]))
+                   ) == {book_buyer["id"]}
+    assert matches(products("cart", p("category", "undefined", False))) == {
+        red_buyer["id"], book_buyer["id"]}
     assert matches(products("cart", p("collection", "is", cat.summer["id"]))) == {red_buyer["id"]}
     assert matches(products("cart", p("product_type", "is", cat.book_type["id"]))) == {
         book_buyer["id"]}
