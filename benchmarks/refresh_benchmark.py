@@ -658,8 +658,10 @@ def main():
         own = changed_refresh(segment, OWN_DATA.get(name, touch_customers), args.rounds, rng,
                               modes, f"{name}, own data")
         sql, params, _ = compiled(segment, "customer")
+        # at the time its last refresh evaluated it: a "last 90 days" window moves meanwhile
+        evaluated_at = Segment.objects.get(pk=segment.pk).last_refreshed_at
         query, count = timed(lambda: scalar(f"SELECT count(*) FROM ({sql}) q",
-                                            bind(list(params), NOW)), repeat=3)
+                                            bind(list(params), evaluated_at)), repeat=3)
         hand, hand_count = timed(lambda: scalar(f"SELECT count(*) FROM ({hand_sql}) q"),
                                  repeat=3)
         members = CustomerMembership.objects.filter(segment=segment).count()
