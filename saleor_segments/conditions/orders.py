@@ -12,7 +12,7 @@ from .address import AddressContainer
 from .ast import Group
 from .base import ANY_AGE, Condition, Event, FieldCondition, Reader, Scope, Window, cmp_json
 from .operators import Comparison
-from .products import DATED_ROWS, ItemsCondition, Period, category_position
+from .products import DATED_ROWS, ItemsCondition, Period, category_path
 from .registry import register
 from .saleor_tables import ORDER_STATUSES
 from .sql import TRUE, Fragment, sql, value
@@ -149,10 +149,10 @@ class OrderProducts(ItemsCondition):
         return {"found": self.found}
 
     def items_sql(self, c: Compiler, alias: str) -> tuple[Fragment, str]:
-        position = joins = ""
-        if c.own_rows:  # as the shopper's other items: with their category position
-            columns, joins = category_position("v.product_id")
-            position = f", {columns}"
+        path = joins = ""
+        if c.own_rows:  # as the shopper's other items: with their category path
+            column, joins = category_path("v.product_id")
+            path = f", {column}"
         return sql("(SELECT ol.order_id AS owner, v.product_id, ol.variant_id, NULL::timestamptz "
                    "AS at{} FROM order_orderline ol LEFT JOIN product_productvariant v "
-                   "ON v.id = ol.variant_id {})", position, joins), f"{alias}.id"
+                   "ON v.id = ol.variant_id {})", path, joins), f"{alias}.id"

@@ -95,17 +95,17 @@ def _days(value: Any) -> int:
     return value
 
 
-# an item's product's category and the categories above it (their ids), in a one-shopper
-# check's items (``shopper_rows``)
-POSITION = ("category_path",)
+# the column of a one-shopper check's items (``shopper_rows``) holding the ids of the item's
+# product's category and of the categories above it
+CATEGORY_PATH = "category_path"
 
 
-def category_position(product: str) -> tuple[str, str]:
-    """(the ``POSITION`` columns, the joins that find them) for the product id ``product``:
+def category_path(product: str) -> tuple[str, str]:
+    """(the ``CATEGORY_PATH`` column, the joins that find it) for the product id ``product``:
     the ids of its category and of every category above it, looked up once per item by the
     tree's (tree_id, lft) index (none for a product without a category)."""
     columns = ("ARRAY(SELECT anc.id FROM product_category anc WHERE anc.tree_id = spc.tree_id "
-               "AND anc.lft <= spc.lft AND anc.rght >= spc.rght) AS category_path")
+               f"AND anc.lft <= spc.lft AND anc.rght >= spc.rght) AS {CATEGORY_PATH}")
     joins = (f"LEFT JOIN product_product sp ON sp.id = {product} "
              f"LEFT JOIN product_category spc ON spc.id = sp.category_id")
     return columns, joins
@@ -240,7 +240,7 @@ class Products(ItemsCondition):
             carts = c.carts()
             return sql("(SELECT {key} AS owner, {ca}.product_id, {ca}.variant_id, {ca}.at, {pos} "
                        "FROM {items} {ca} WHERE {where})", key=carts.key, ca=carts.alias,
-                       pos=", ".join(f"{carts.alias}.{p}" for p in POSITION), items=items,
+                       pos=f"{carts.alias}.{CATEGORY_PATH}", items=items,
                        where=carts.where)
         if self.source == "ordered":
             return sql("(SELECT * FROM {} WHERE channel_id = {} AND status <> ALL({}))", items,
@@ -363,10 +363,10 @@ class CategoryIs(ItemCondition):
         positive = self.cmp.positive()
         if positive.operator in ("is", "in"):
             ids = list(positive.value) if positive.operator == "in" else [positive.value]
-            met = sql("({}.category_path && {}::integer[])", item, value(ids))
+            met = sql("({}.{} && {}::integer[])", item, CATEGORY_PATH, value(ids))
             return sql("NOT {}", met) if self.cmp.negative else met
         return sql_any(self.cmp, lambda condition: sql(
-            "EXISTS (SELECT 1 FROM unnest({}.category_path) AS anc(id) WHERE {})", item,
+            "EXISTS (SELECT 1 FROM unnest({}.{}) AS anc(id) WHERE {})", item, CATEGORY_PATH,
             condition), "anc.id")
 
 

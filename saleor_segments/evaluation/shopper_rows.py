@@ -21,15 +21,15 @@ filters its own, as it does on the tables.
 
 from __future__ import annotations
 
-from ..conditions.products import category_position
+from ..conditions.products import SOURCES, category_path
 from ..conditions.saleor_tables import SALEOR_TABLES
 from ..conditions.sql import Fragment, join, sql
 
 ORDERS = "shopper_orders"  # the shopper's orders: order_order's columns
 CARTS = "shopper_carts"  # the shopper's checkouts: checkout_checkout's, line_count, line_quantity
 ADDRESSES = "shopper_addresses"  # the address book: user_id and account_address's columns
-ITEMS = {source: f"shopper_items_{source}" for source in ("ordered", "cart", "viewed", "wishlist")}
-# every item: owner, product_id, variant_id, at, and its product's category path (POSITION)
+ITEMS = {source: f"shopper_items_{source}" for source in SOURCES}
+# every item: owner, product_id, variant_id, at, and its product's category path (CATEGORY_PATH)
 
 # what a compiler reads instead (``Compiler.table`` and ``Compiler.own``)
 NAMES = {"order_order": ORDERS, "checkout_checkout": CARTS, "addresses": ADDRESSES,
@@ -44,8 +44,8 @@ def shopper_rows(subject: str, shopper: Fragment) -> Fragment:
     """``WITH`` and the expressions of ``subject``'s rows (``shopper``: its id, cast). A
     visitor is their checkout: its cart and its views; a customer has all of them."""
     visitor = subject == "visitor"
-    position, by_variant = category_position("v.product_id")
-    item_position, by_item = category_position("x.product_id")
+    path, by_variant = category_path("v.product_id")
+    item_path, by_item = category_path("x.product_id")
     expressions = {
         CARTS: sql("SELECT {columns}, (SELECT count(*) FROM checkout_checkoutline l "
                    "WHERE l.checkout_id = ca.token) AS line_count, (SELECT COALESCE(sum("
@@ -57,12 +57,12 @@ def shopper_rows(subject: str, shopper: Fragment) -> Fragment:
                            "v.product_id, l.variant_id, {} FROM {} ca "
                            "JOIN checkout_checkoutline l ON l.checkout_id = ca.token "
                            "LEFT JOIN product_productvariant v ON v.id = l.variant_id {}",
-                           position, CARTS, by_variant),
+                           path, CARTS, by_variant),
         ITEMS["viewed"]: sql("SELECT x.{owner} AS owner, x.channel_id, x.viewed_at AS at, "
-                             "x.product_id, x.variant_id, {position} FROM "
+                             "x.product_id, x.variant_id, {path} FROM "
                              "saleor_segments_productview x {joins} WHERE x.{owner} = {shopper}",
                              owner="checkout_token" if visitor else "customer_id",
-                             position=item_position, joins=by_item, shopper=shopper),
+                             path=item_path, joins=by_item, shopper=shopper),
     }
     if not visitor:
         expressions |= {
@@ -73,14 +73,14 @@ def shopper_rows(subject: str, shopper: Fragment) -> Fragment:
                 "v.product_id, ol.variant_id, {} FROM {} o "
                 "JOIN order_orderline ol ON ol.order_id = o.id "
                 "LEFT JOIN product_productvariant v ON v.id = ol.variant_id {}",
-                position, ORDERS, by_variant),
+                path, ORDERS, by_variant),
             ADDRESSES: sql("SELECT ua.user_id, {} FROM account_user_addresses ua "
                            "JOIN account_address a ON a.id = ua.address_id WHERE ua.user_id = {}",
                            _columns("account_address", "a"), shopper),
             ITEMS["wishlist"]: sql(
                 "SELECT x.customer_id AS owner, x.added_at AS at, x.product_id, x.variant_id, "
                 "{} FROM saleor_segments_wishlistitem x {} WHERE x.customer_id = {}",
-                item_position, by_item, shopper),
+                item_path, by_item, shopper),
         }
     return sql("WITH {} ", join(", ", [sql("{} AS MATERIALIZED ({})", name, query)
                                        for name, query in expressions.items()]))
