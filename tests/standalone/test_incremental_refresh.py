@@ -548,3 +548,31 @@ def test_incremental_refresh_and_prepared_check_under_parallel_plans(channel, mo
         assert check_customer(changed["id"], Event.ORDER, now=later).left == [segment.pk]
         assert check_customer(fresh["id"], Event.ORDER, now=later).left == []
     assert members(segment) == {fresh["id"]}
+
+    # the holders of a changed product (found from its ids and its variants' as arrays)
+    from ..factories import (
+        CategoryFactory,
+        CheckoutLineFactory,
+        OrderLineFactory,
+        ProductFactory,
+        ProductTypeFactory,
+        VariantFactory,
+    )
+
+    shoes, boots = CategoryFactory(tree_id=10)["id"], CategoryFactory(tree_id=11)["id"]
+    product = ProductFactory(product_type_id=ProductTypeFactory()["id"], category_id=shoes)["id"]
+    variant = VariantFactory(product_id=product)["id"]
+    OrderLineFactory(order_id=order["id"], variant_id=variant)
+    CheckoutLineFactory(checkout_id=CheckoutFactory(user_id=old["id"], channel_id=channel["id"])[
+        "token"], variant_id=variant)
+    in_boots = {source: segment_of(channel, {"conditions": [{
+        "kind": "products", "source": source, "conditions": [
+            {"kind": "product.category", "operator": "is", "value": boots}]}]})
+        for source in ("cart", "ordered")}
+    execute("UPDATE product_product SET category_id = %s WHERE id = %s", [boots, product])
+    changes.remember_products([product])
+    with forced_parallel_plans():
+        modes = {source: incremental(s, later)[1] for source, s in in_boots.items()}
+    assert modes == {"cart": "incremental: 1 shoppers", "ordered": "incremental: 1 shoppers"}
+    assert {source: members(s) for source, s in in_boots.items()} == {
+        "cart": {old["id"]}, "ordered": set()}  # the order is a draft again: it never counts
